@@ -1,0 +1,24 @@
+import type { ChildProcess } from 'node:child_process';
+
+const children = new Set<ChildProcess>();
+let hooked = false;
+
+/**
+ * Makes sure a child started by the test bench dies with the process that started it, even when a
+ * test fails half-way: no JVM or emulated node is left behind.
+ */
+export function killOnExit(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const survivor of children) survivor.kill('SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const survivor of children) survivor.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
