@@ -16,10 +16,14 @@ export interface ZnodeLocation {
   readonly root?: string;
 }
 
-const segment = /^[^/\u0000]+$/;
-
 export function znodePaths({ clusterId, root = '' }: ZnodeLocation): ZnodePaths {
-  if (!segment.test(clusterId) || clusterId === '.' || clusterId === '..') {
+  if (
+    clusterId === '' ||
+    clusterId.includes('/') ||
+    clusterId.includes('\0') ||
+    clusterId === '.' ||
+    clusterId === '..'
+  ) {
     throw new Error(`invalid cluster id ${JSON.stringify(clusterId)}: expected one znode name without "/"`);
   }
   const rootSegments = root.split('/').filter((part) => part.length > 0);
