@@ -1,0 +1,157 @@
+import { Agent, type Dispatcher, request } from 'undici';
+
+/** What `GET /apiv2/server_status` told us about one coordinator (facts 3.1). */
+export type ServerStatus =
+  | { readonly kind: 'ok'; readonly latencyMs: number }
+  | { readonly kind: 'master_down'; readonly latencyMs: number }
+  /** Nothing listens: a standby master candidate (normal), or a stopped or starting node. */
+  | { readonly kind: 'refused'; readonly latencyMs: number }
+  | { readonly kind: 'timeout'; readonly latencyMs: number; readonly phase: 'connect' | 'response' }
+  | { readonly kind: 'tls_error'; readonly latencyMs: number; readonly reason: string }
+  /** No route, name not resolved, connection reset: the network failed, not the node's answer. */
+  | { readonly kind: 'unreachable'; readonly latencyMs: number; readonly reason: string }
+  | {
+      readonly kind: 'unexpected';
+      readonly latencyMs: number;
+      readonly statusCode: number;
+      readonly bodyExcerpt: string;
+    };
+
+export type ServerStatusKind = ServerStatus['kind'];
+
+/** The raw outcome of one HTTP exchange, before classification. */
+export type HttpExchange =
+  | { readonly kind: 'answered'; readonly statusCode: number; readonly body: string }
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string };
+
+const BODY_LIMIT_BYTES = 4096;
+const EXCERPT_CHARS = 120;
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'TimeoutError',
+  'AbortError',
+]);
+const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/;
+
+/** Turns one exchange into what it means for Dremio. Pure: the HTTP adapter below does the I/O. */
+export function classifyServerStatus(exchange: HttpExchange, latencyMs: number): ServerStatus {
+  if (exchange.kind === 'failed') {
+    if (exchange.code === 'ECONNREFUSED') return { kind: 'refused', latencyMs };
+    if (TIMEOUT_CODES.has(exchange.code)) {
+      return {
+        kind: 'timeout',
+        latencyMs,
+        phase: exchange.code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : 'response',
+      };
+    }
+    if (TLS_CODE.test(exchange.code)) return { kind: 'tls_error', latencyMs, reason: exchange.code };
+    return { kind: 'unreachable', latencyMs, reason: exchange.code };
+  }
+  const answer = parseJsonString(exchange.body);
+  if (exchange.statusCode === 200 && answer === 'OK') return { kind: 'ok', latencyMs };
+  if (exchange.statusCode === 503 && answer === 'MASTER_DOWN') return { kind: 'master_down', latencyMs };
+  return {
+    kind: 'unexpected',
+    latencyMs,
+    statusCode: exchange.statusCode,
+    bodyExcerpt: exchange.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_CHARS),
+  };
+}
+
+function parseJsonString(body: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ServerStatusClientOptions {
+  /** Bound on the TCP (and TLS) connect. @default 1000 */
+  readonly connectTimeoutMs?: number;
+  /** Bound on the whole exchange, connect included. @default 2000 */
+  readonly timeoutMs?: number;
+  /** PEM bundle of extra trusted CAs for https coordinators. */
+  readonly ca?: string;
+  /** Pass a dispatcher to share one across many probes (one per process is enough). */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** Probes `GET <webUrl>/apiv2/server_status` through one shared undici dispatcher. */
+export class ServerStatusClient {
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #timeoutMs: number;
+
+  constructor(options: ServerStatusClientOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: options.connectTimeoutMs ?? 1000, ...(options.ca ? { ca: options.ca } : {}) },
+        keepAliveTimeout: 500,
+        connections: 4,
+      });
+  }
+
+  async probe(webUrl: string, signal?: AbortSignal): Promise<ServerStatus> {
+    const started = performance.now();
+    const exchange = await this.#exchange(new URL('/apiv2/server_status', webUrl), signal);
+    return classifyServerStatus(exchange, Math.round((performance.now() - started) * 100) / 100);
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  async #exchange(url: URL, signal?: AbortSignal): Promise<HttpExchange> {
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        dispatcher: this.#dispatcher,
+        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        headers: { accept: 'application/json' },
+      });
+      return { kind: 'answered', statusCode: response.statusCode, body: await readCapped(response.body) };
+    } catch (error) {
+      return {
+        kind: 'failed',
+        code: errorCode(error, deadline),
+        message: (error as Error).message ?? String(error),
+      };
+    }
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= BODY_LIMIT_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8');
+}
+
+function errorCode(error: unknown, deadline: AbortSignal): string {
+  if (deadline.aborted) return 'TimeoutError';
+  let current: unknown = error;
+  // undici wraps socket errors: the useful code is often on `cause`.
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const candidate = current as { code?: unknown; name?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string') return candidate.code;
+    if (candidate.name === 'AbortError' || candidate.name === 'TimeoutError') return candidate.name;
+    current = candidate.cause;
+  }
+  return 'UNKNOWN';
+}
