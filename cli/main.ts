@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-/** Exit codes of every command: 0 healthy, 1 degraded, 2 critical, 3 usage or configuration error. */
-export const EXIT = { healthy: 0, degraded: 1, critical: 2, usage: 3 } as const;
+import { EXIT } from './exit-codes.ts';
+import { probeCommand } from './probe.ts';
 
 const USAGE = `usage: dremio-ha-monitor <command> [options]
 
 commands:
+  probe       one snapshot of each cluster: master, coordinators, executors, ZooKeeper
+              [--config FILE] [--cluster NAME] [--json]; exit 0 healthy, 1 degraded, 2 critical, 3 usage
   help        this text
   version     print the version
 
@@ -13,8 +15,10 @@ Run \`npm run demo\` for the emulated cluster and \`npm test\` for the tests.`;
 
 /** Entry of the `dremio-ha-monitor` CLI; returns the exit code. Output goes to stdout and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command = 'help'] = argv;
+  const [command = 'help', ...rest] = argv;
   switch (command) {
+    case 'probe':
+      return probeCommand(rest);
     case 'help':
     case '--help':
     case '-h':

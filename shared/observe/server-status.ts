@@ -99,9 +99,17 @@ export class ServerStatusClient {
       });
   }
 
-  async probe(webUrl: string, signal?: AbortSignal): Promise<ServerStatus> {
+  /** One probe; `timeoutMs` overrides the client's bound on the whole exchange. */
+  async probe(
+    webUrl: string,
+    { signal, timeoutMs }: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<ServerStatus> {
     const started = performance.now();
-    const exchange = await this.#exchange(new URL('/apiv2/server_status', webUrl), signal);
+    const exchange = await this.#exchange(
+      new URL('/apiv2/server_status', webUrl),
+      timeoutMs ?? this.#timeoutMs,
+      signal,
+    );
     return classifyServerStatus(exchange, Math.round((performance.now() - started) * 100) / 100);
   }
 
@@ -109,8 +117,8 @@ export class ServerStatusClient {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
-  async #exchange(url: URL, signal?: AbortSignal): Promise<HttpExchange> {
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
+  async #exchange(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<HttpExchange> {
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
       const response = await request(url, {
         method: 'GET',

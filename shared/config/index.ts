@@ -1,0 +1,30 @@
+export { monitorConfigJsonSchema } from './json-schema.ts';
+export {
+  CONFIG_ENV_VAR,
+  type ConfigEnvironment,
+  ConfigError,
+  type ConfigIssue,
+  type ConfigLocation,
+  DEFAULT_CONFIG_FILES,
+  findConfigFile,
+  loadConfig,
+  loadConfigFromEnvironment,
+  MAX_CONFIG_BYTES,
+  parseConfig,
+  parseConfigText,
+  resolveSecret,
+  type SecretSources,
+} from './load.ts';
+export {
+  type ClusterConfig,
+  type CoordinatorConfig,
+  type CoordinatorRole,
+  DEFAULT_WEB_PORT,
+  type HttpConfig,
+  type MonitorConfig,
+  type MonitorConfigInput,
+  monitorConfigSchema,
+  type SecretReference,
+  secretReference,
+  type ZooKeeperConfig,
+} from './schema.ts';

@@ -1,0 +1,645 @@
+import { open, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { isScalar, Lexer, LineCounter, parseDocument } from 'yaml';
+import type * as z from 'zod';
+import {
+  describeValue,
+  duplicateIssues,
+  type MonitorConfig,
+  monitorConfigSchema,
+  type SecretReference,
+} from './schema.ts';
+
+/**
+ * Reading and validating the configuration file. This module (with the rest of shared/config/) is the
+ * only place of the project that reads `process.env`.
+ */
+
+/** The largest configuration file read, in bytes (1 MiB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** The deepest nesting of lists and objects accepted in a file; a real configuration uses about 5. */
+export const MAX_CONFIG_DEPTH = 64;
+/** YAML alias expansions allowed before a document is refused as an alias bomb. */
+export const MAX_YAML_ALIASES = 100;
+/** At most this many issues are written in a ConfigError's message; `issues` holds them all. */
+export const MAX_LISTED_ISSUES = 100;
+/** The environment variable naming the configuration file when `--config` is not given. */
+export const CONFIG_ENV_VAR = 'DREMIO_HA_MONITOR_CONFIG';
+/** Looked for in the working directory, in this order, when neither `--config` nor the variable is set. */
+export const DEFAULT_CONFIG_FILES = ['dremio-ha-monitor.yaml', 'dremio-ha-monitor.json'] as const;
+
+export interface ConfigIssue {
+  /**
+   * Where: a path in the file like `clusters[1].zookeeper.connect`, `(root)` for the whole document,
+   * `(file)` for the file itself, or `line 3, column 5` for a syntax error.
+   */
+  readonly path: string;
+  /** One line, in words; never contains a value from the file other than a number or a known-safe name. */
+  readonly message: string;
+  /** 1-based position of a syntax or encoding error. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** A configuration that cannot be used. Its message lists every issue, one per line: `<source>: <path>: <reason>`. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly issues: ReadonlyArray<ConfigIssue>;
+  readonly source: string;
+
+  constructor(source: string, issues: ReadonlyArray<ConfigIssue>) {
+    const listed: ReadonlyArray<ConfigIssue> =
+      issues.length > 0 ? issues : [{ path: '(root)', message: 'invalid configuration' }];
+    super(formatIssues(source, listed));
+    this.source = source;
+    this.issues = Object.freeze(listed.map((issue) => Object.freeze({ ...issue })));
+  }
+}
+
+function formatIssues(source: string, issues: ReadonlyArray<ConfigIssue>): string {
+  const lines = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue) => `${source}: ${oneLine(issue.path)}: ${oneLine(issue.message)}`);
+  if (issues.length > MAX_LISTED_ISSUES) {
+    lines.push(`${source}: (root): ${issues.length - MAX_LISTED_ISSUES} more issues not listed`);
+  }
+  return lines.join('\n');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+function fileIssue(source: string, message: string): ConfigError {
+  return new ConfigError(source, [{ path: '(file)', message }]);
+}
+
+function positionIssue(text: string, offset: number, message: string): ConfigIssue {
+  const { line, column } = lineAndColumn(text, offset);
+  return { path: `line ${line}, column ${column}`, message, line, column };
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+};
+
+/** Human messages for the issues the schema does not word itself. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'required';
+      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `expected at least ${issue.minimum} entries`
+        : `expected at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `expected at most ${issue.maximum} entries`
+        : `expected at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((value) => (typeof value === 'string' ? JSON.stringify(value) : String(value))).join(' or ')}`;
+    case 'invalid_union':
+      return 'matches none of the allowed forms';
+    default:
+      return undefined;
+  }
+};
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (typeof segment === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment)) {
+      text += text === '' ? segment : `.${segment}`;
+    } else text += `[${quoteKey(String(segment))}]`;
+  }
+  return text === '' ? '(root)' : text;
+}
+
+function quoteKey(key: string): string {
+  return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+}
+
+function toConfigIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
+  const converted: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const path = formatPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) converted.push({ path, message: `unknown key ${quoteKey(key)}` });
+    } else {
+      converted.push({ path, message: oneLine(issue.message) });
+    }
+  }
+  return converted;
+}
+
+/** Validates an already parsed document and applies the defaults. Throws ConfigError listing every issue. */
+export function parseConfig(value: unknown, source: string): MonitorConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(source, [
+      { path: '(root)', message: `expected an object with a "clusters" list, got ${describeValue(value)}` },
+    ]);
+  }
+  const result = monitorConfigSchema.safeParse(value, { error: errorMap });
+  if (result.success) return result.data;
+  // The schema's own uniqueness check does not run past some errors; this one does. Listed once.
+  const issues = toConfigIssues(result.error.issues);
+  const listed = new Set(issues.map((issue) => `${issue.path}\0${issue.message}`));
+  for (const duplicate of duplicateIssues(value)) {
+    const issue = { path: formatPath(duplicate.path), message: duplicate.message };
+    if (!listed.has(`${issue.path}\0${issue.message}`)) issues.push(issue);
+  }
+  throw new ConfigError(source, issues);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Text
+
+/**
+ * Parses the text of a configuration file: JSON when `source` ends in `.json` or the text starts with
+ * `{`, YAML otherwise. Syntax errors become ConfigErrors with their line and column.
+ */
+export function parseConfigText(text: string, source: string): MonitorConfig {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_CONFIG_BYTES) throw fileIssue(source, tooLarge(bytes));
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') throw emptyFile(source);
+  const isJson = /\.json$/i.test(source) || body.trimStart().startsWith('{');
+  return parseConfig(isJson ? parseJsonDocument(body, source) : parseYamlDocument(body, source), source);
+}
+
+function tooLarge(bytes: number): string {
+  return `the file is ${bytes} bytes; a configuration file is at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`;
+}
+
+function emptyFile(source: string): ConfigError {
+  return new ConfigError(source, [
+    { path: '(root)', message: 'the file is empty; expected an object with a "clusters" list' },
+  ]);
+}
+
+function parseJsonDocument(text: string, source: string): unknown {
+  try {
+    return parseJsonText(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new ConfigError(source, [positionIssue(text, error.offset, error.message)]);
+    }
+    throw new ConfigError(source, [
+      { path: '(root)', message: `cannot parse the JSON: ${messageOf(error)}` },
+    ]);
+  }
+}
+
+function parseYamlDocument(text: string, source: string): unknown {
+  const tooDeep = yamlNestingLimitOffset(text, MAX_CONFIG_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new ConfigError(source, [
+      positionIssue(text, tooDeep, `nested more than ${MAX_CONFIG_DEPTH} levels deep`),
+    ]);
+  }
+  try {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: false,
+      // 'silent' would also drop errors; 'error' keeps them and prints no warnings.
+      logLevel: 'error',
+    });
+    const problems = [...document.errors, ...document.warnings];
+    if (problems.length > 0) {
+      throw new ConfigError(
+        source,
+        problems.map((problem) => {
+          const { line, col } = lineCounter.linePos(problem.pos[0]);
+          return {
+            path: `line ${line}, column ${col}`,
+            message: oneLine(problem.message),
+            line,
+            column: col,
+          };
+        }),
+      );
+    }
+    const { contents } = document;
+    // Nothing but comments, directives or "---": no node, or an empty plain scalar.
+    if (contents === null || (isScalar(contents) && contents.value === null && contents.source === '')) {
+      throw emptyFile(source);
+    }
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(source, [{ path: '(root)', message: `cannot read the YAML: ${messageOf(error)}` }]);
+  }
+}
+
+/**
+ * Where a YAML text first nests deeper than `limit` (an over-estimate counting flow brackets, block
+ * indentation levels and the indicators on a line), read with the YAML lexer so that quoted text and
+ * comments do not count. Run before the parser, whose cost grows badly with the depth.
+ */
+function yamlNestingLimitOffset(text: string, limit: number): number | undefined {
+  let offset = 0;
+  let flowDepth = 0;
+  let atLineStart = true;
+  let indent = 0;
+  let lineDepth = 0;
+  const indents: number[] = [];
+  for (const token of new Lexer().lex(text)) {
+    const start = offset;
+    // Lexer markers (document, flow end, scalar) are not source text; the BOM is.
+    if (token !== '\u0002' && token !== '\u0018' && token !== '\u001f') offset += token.length;
+    if (token === '\n' || token === '\r\n') {
+      atLineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (token.length === 1 && token < ' ') continue;
+    if (atLineStart) {
+      if (/^ +$/.test(token)) {
+        indent = token.length;
+        continue;
+      }
+      if (token.startsWith('#')) continue;
+      atLineStart = false;
+      while (indents.length > 0 && (indents.at(-1) ?? 0) >= indent) indents.pop();
+      indents.push(indent);
+      lineDepth = 0;
+    }
+    if (token === '[' || token === '{') flowDepth += 1;
+    else if (token === ']' || token === '}') flowDepth = Math.max(0, flowDepth - 1);
+    else if (token === '-' || token === '?' || token === ':') lineDepth += 1;
+    if (flowDepth + indents.length + lineDepth > limit) return start;
+  }
+  return undefined;
+}
+
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const JSON_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/**
+ * Strict JSON (RFC 8259), as JSON.parse reads it, but with an offset on every error, duplicate keys
+ * refused, nesting limited to MAX_CONFIG_DEPTH, and `__proto__` kept as a plain key. Exported for tests.
+ */
+export function parseJsonText(text: string): unknown {
+  let at = 0;
+  const fail = (message: string, offset = at): never => {
+    throw new JsonSyntaxError(offset, message);
+  };
+  const found = () => (at >= text.length ? 'the end of the file' : JSON.stringify(text[at]));
+  const skipWhitespace = () => {
+    for (let code = text.charCodeAt(at); code === 32 || code === 10 || code === 13 || code === 9; ) {
+      at += 1;
+      code = text.charCodeAt(at);
+    }
+  };
+
+  const readString = (): string => {
+    at += 1; // the opening quote
+    let value = '';
+    let chunk = at;
+    for (;;) {
+      const code = text.charCodeAt(at);
+      if (Number.isNaN(code)) fail('unterminated string');
+      if (code === 34) {
+        value += text.slice(chunk, at);
+        at += 1;
+        return value;
+      }
+      if (code < 32) fail('control character in a string (write it as an escape like \\n)');
+      if (code === 92) {
+        value += text.slice(chunk, at);
+        const escaped = text[at + 1] ?? '';
+        if (escaped === 'u') {
+          const hex = text.slice(at + 2, at + 6);
+          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) fail('invalid \\u escape');
+          value += String.fromCharCode(Number.parseInt(hex, 16));
+          at += 6;
+        } else {
+          const decoded = JSON_ESCAPES[escaped];
+          if (decoded === undefined) fail('invalid escape in a string');
+          value += decoded;
+          at += 2;
+        }
+        chunk = at;
+        continue;
+      }
+      at += 1;
+    }
+  };
+
+  const readValue = (depth: number): unknown => {
+    skipWhitespace();
+    const char = text[at];
+    if (char === '{' || char === '[') {
+      if (depth >= MAX_CONFIG_DEPTH) fail(`nested more than ${MAX_CONFIG_DEPTH} levels deep`);
+      return char === '{' ? readObject(depth + 1) : readArray(depth + 1);
+    }
+    if (char === '"') return readString();
+    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) {
+      JSON_NUMBER.lastIndex = at;
+      const match = JSON_NUMBER.exec(text);
+      if (match === null) return fail('invalid number');
+      at += match[0].length;
+      return Number(match[0]);
+    }
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return value;
+      }
+    }
+    return fail(`unexpected ${found()}, expected a value`);
+  };
+
+  const readObject = (depth: number): Record<string, unknown> => {
+    at += 1;
+    const object: Record<string, unknown> = {};
+    const keys = new Set<string>();
+    skipWhitespace();
+    if (text[at] === '}') {
+      at += 1;
+      return object;
+    }
+    for (;;) {
+      skipWhitespace();
+      if (text[at] !== '"') fail(`unexpected ${found()}, expected a double-quoted key`);
+      const keyOffset = at;
+      const key = readString();
+      if (keys.has(key)) fail(`duplicate key ${quoteKey(key)}`, keyOffset);
+      keys.add(key);
+      skipWhitespace();
+      if (text[at] !== ':') fail(`unexpected ${found()}, expected ":" after a key`);
+      at += 1;
+      // defineProperty: a "__proto__" key stays an own property and never sets the prototype.
+      Object.defineProperty(object, key, {
+        value: readValue(depth),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      skipWhitespace();
+      if (text[at] === ',') {
+        at += 1;
+      } else if (text[at] === '}') {
+        at += 1;
+        return object;
+      } else {
+        fail(`unexpected ${found()}, expected "," or "}"`);
+      }
+    }
+  };
+
+  const readArray = (depth: number): unknown[] => {
+    at += 1;
+    const array: unknown[] = [];
+    skipWhitespace();
+    if (text[at] === ']') {
+      at += 1;
+      return array;
+    }
+    for (;;) {
+      array.push(readValue(depth));
+      skipWhitespace();
+      if (text[at] === ',') {
+        at += 1;
+      } else if (text[at] === ']') {
+        at += 1;
+        return array;
+      } else {
+        fail(`unexpected ${found()}, expected "," or "]"`);
+      }
+    }
+  };
+
+  const value = readValue(0);
+  skipWhitespace();
+  if (at < text.length) fail(`unexpected ${found()} after the end of the document`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Files
+
+/**
+ * Reads and validates a configuration file (UTF-8, at most 1 MiB). A relative `http.caFile` is made
+ * relative to the directory of the file.
+ */
+export async function loadConfig(path: string): Promise<MonitorConfig> {
+  return loadConfigFile(path);
+}
+
+async function loadConfigFile(path: string, origin?: string): Promise<MonitorConfig> {
+  const text = await readConfigFile(path, origin);
+  const config = parseConfigText(text, path);
+  const directory = dirname(resolve(path));
+  return {
+    ...config,
+    clusters: config.clusters.map((cluster) =>
+      cluster.http.caFile === undefined || isAbsolute(cluster.http.caFile)
+        ? cluster
+        : { ...cluster, http: { ...cluster.http, caFile: resolve(directory, cluster.http.caFile) } },
+    ),
+  };
+}
+
+async function readConfigFile(path: string, origin?: string): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileIssue(
+      path,
+      `${describeFileError(error)}${origin === undefined ? '' : ` (given by ${origin})`}`,
+    );
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw fileIssue(path, 'is a directory, not a file');
+    if (info.size > MAX_CONFIG_BYTES) throw fileIssue(path, tooLarge(info.size));
+    // Read at most one byte past the limit: a file may grow, or be a pipe or a device without a size.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_CONFIG_BYTES) throw fileIssue(path, tooLarge(length));
+    return decodeUtf8(buffer.subarray(0, length), path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw fileIssue(path, describeFileError(error));
+  } finally {
+    await handle.close();
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    throw new ConfigError(source, [
+      positionIssue(lossy, lossy.indexOf('\uFFFD'), 'not UTF-8 text: a configuration file must be UTF-8'),
+    ]);
+  }
+}
+
+function describeFileError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  switch (code) {
+    case 'ENOENT':
+      return 'file not found';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    default:
+      return `cannot read the file: ${messageOf(error)}`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return oneLine(error instanceof Error ? error.message : String(error));
+}
+
+export interface ConfigLocation {
+  /** The file to read. */
+  readonly path: string;
+  /** Where the path came from: `--config`, the environment variable, or a default file in the working directory. */
+  readonly origin: 'option' | 'environment' | 'default';
+}
+
+export interface ConfigEnvironment {
+  /** The environment; `process.env` when left out. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where the default files are looked for; `process.cwd()` when left out. */
+  readonly cwd?: string;
+}
+
+/**
+ * Which configuration file to read: `configPath` (the value of `--config`), else
+ * $DREMIO_HA_MONITOR_CONFIG, else ./dremio-ha-monitor.yaml, else ./dremio-ha-monitor.json. Throws a
+ * ConfigError when there is none.
+ */
+export async function findConfigFile(
+  configPath?: string,
+  environment: ConfigEnvironment = {},
+): Promise<ConfigLocation> {
+  if (configPath !== undefined && configPath !== '') return { path: configPath, origin: 'option' };
+  const fromEnvironment = (environment.env ?? process.env)[CONFIG_ENV_VAR];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    return { path: fromEnvironment, origin: 'environment' };
+  }
+  const cwd = environment.cwd ?? process.cwd();
+  for (const name of DEFAULT_CONFIG_FILES) {
+    const path = resolve(cwd, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile()) return { path, origin: 'default' };
+  }
+  throw new ConfigError('dremio-ha-monitor', [
+    {
+      path: '(file)',
+      message: `no configuration file: pass --config <file>, set ${CONFIG_ENV_VAR}, or create ${DEFAULT_CONFIG_FILES.join(' or ')} in ${cwd}`,
+    },
+  ]);
+}
+
+/** Finds the configuration file as {@link findConfigFile} does and loads it as {@link loadConfig} does. */
+export async function loadConfigFromEnvironment(
+  configPath?: string,
+  environment: ConfigEnvironment = {},
+): Promise<MonitorConfig> {
+  const location = await findConfigFile(configPath, environment);
+  const origin = { option: '--config', environment: CONFIG_ENV_VAR, default: undefined }[location.origin];
+  return loadConfigFile(location.path, origin);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Secrets
+
+export interface SecretSources {
+  /** The environment; `process.env` when left out. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Reads a Secrets Manager secret by ARN and returns its string value. Injected: this module never calls AWS. */
+  readonly getSecret?: (arn: string) => Promise<string>;
+}
+
+/**
+ * The value of a secret. An unset or empty environment variable is a ConfigError naming the variable;
+ * no error ever contains a secret value.
+ */
+export async function resolveSecret(
+  reference: SecretReference,
+  sources: SecretSources = {},
+): Promise<string> {
+  if ('env' in reference) {
+    const value = (sources.env ?? process.env)[reference.env];
+    if (value === undefined || value === '') {
+      throw new ConfigError('environment', [
+        { path: reference.env, message: `the environment variable ${reference.env} is not set or empty` },
+      ]);
+    }
+    return value;
+  }
+  const arn = reference.secretsManagerArn;
+  if (sources.getSecret === undefined) {
+    throw new Error(`cannot read the secret ${arn}: no Secrets Manager reader was given`);
+  }
+  let value: unknown;
+  try {
+    value = await sources.getSecret(arn);
+  } catch (error) {
+    throw new Error(`cannot read the secret ${arn}: ${messageOf(error)}`, { cause: error });
+  }
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(arn, [{ path: '(secret)', message: 'the secret has no string value' }]);
+  }
+  return value;
+}

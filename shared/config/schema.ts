@@ -1,0 +1,409 @@
+import { isIP } from 'node:net';
+import * as z from 'zod';
+
+/**
+ * The configuration file of dremio-ha-monitor: its zod schema (the single source of truth, also of
+ * `config.schema.json`) and the types of a parsed configuration, with every default applied.
+ */
+
+/** Dremio's default web port, used for a coordinator's `webUrl` when the file gives none. */
+export const DEFAULT_WEB_PORT = 9047;
+
+export const CONNECT_MESSAGE = 'expected host:port[,host:port...]';
+
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const SECRETS_MANAGER_ARN =
+  /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2}(?:-[a-z]+)+-[0-9]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+// One DNS label; a hostname is labels separated by dots (RFC 1123, no trailing dot).
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOSTNAME_SOURCE = `${LABEL}(?:\\.${LABEL})*`;
+const HOSTNAME = new RegExp(`^${HOSTNAME_SOURCE}$`);
+const PORT_SOURCE =
+  '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
+const CONNECT_ENTRY = `${HOSTNAME_SOURCE}:${PORT_SOURCE}`;
+/** A ZooKeeper connect string without chroot: `host:port[,host:port...]`, ports 1..65535, no spaces. */
+export const CONNECT_PATTERN = new RegExp(`^${CONNECT_ENTRY}(?:,${CONNECT_ENTRY})*$`);
+
+// Characters ZooKeeper refuses in a znode name (PathUtils.validatePath), and "/".
+const ZNODE_NAME_SOURCE = '[^/\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\uf8ff\\ufff0-\\uffff]+';
+const ZNODE_NAME = new RegExp(`^${ZNODE_NAME_SOURCE}$`);
+const ZNODE_ROOT = new RegExp(`^/?(?:${ZNODE_NAME_SOURCE}(?:/${ZNODE_NAME_SOURCE})*/?)?$`);
+
+/**
+ * A hostname or IPv4 address as a host in a URL or a connect string. A name whose last label is all
+ * digits must be a whole dotted-quad IPv4 address (URL parsers read it as one).
+ */
+export function isHostname(value: string): boolean {
+  if (value.length > 253 || !HOSTNAME.test(value)) return false;
+  const lastLabel = value.slice(value.lastIndexOf('.') + 1);
+  return !/^[0-9]+$/.test(lastLabel) || isIP(value) === 4;
+}
+
+/** What a Dremio node may publish as its address: a hostname, an IPv4 or an IPv6 address. */
+export function isHostOrIp(value: string): boolean {
+  return isHostname(value) || isIP(value) === 6;
+}
+
+function isConnectString(value: string): boolean {
+  if (!CONNECT_PATTERN.test(value)) return true; // reported by the pattern, once
+  return value.split(',').every((entry) => isHostname(entry.slice(0, entry.lastIndexOf(':'))));
+}
+
+function isZnodeName(value: string): boolean {
+  return ZNODE_NAME.test(value) && value !== '.' && value !== '..';
+}
+
+function isZnodeRoot(value: string): boolean {
+  if (!ZNODE_ROOT.test(value)) return false;
+  return trimSlashes(value)
+    .split('/')
+    .every((segment) => segment === '' || isZnodeName(segment));
+}
+
+function trimSlashes(value: string): string {
+  return value.replace(/^\//, '').replace(/\/$/, '');
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === ''
+  );
+}
+
+/** An http(s) URL with nothing after the port (a bare "/" is tolerated). */
+function isWebOrigin(value: string): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    isHttpUrl(value) &&
+    url.pathname === '/' &&
+    !value.includes('?') &&
+    !value.includes('#')
+  );
+}
+
+function toOrigin(value: string): string {
+  return parseUrl(value)?.origin ?? value;
+}
+
+/** `http://<address>:9047`, with brackets around an IPv6 address. */
+export function defaultWebUrl(address: string): string {
+  const host = isIP(address) === 6 ? `[${address}]` : address;
+  return toOrigin(`http://${host}:${DEFAULT_WEB_PORT}`);
+}
+
+/**
+ * How an issue names the value it got. Strings are never echoed (a secret pasted into the wrong key
+ * must not end up in a log), except digits, so that `"3000"` can be recognised as a quoted number.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') {
+    return /^-?[0-9]{1,15}(?:\.[0-9]{1,15})?$/.test(value)
+      ? `the string "${value}" (write numbers without quotes)`
+      : 'a string';
+  }
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+type IssueLike = { readonly input?: unknown };
+
+/** A schema-level message that still says "required" when the key is missing. */
+function message(text: string, withValue = false): (issue: IssueLike) => string {
+  return (issue) =>
+    issue.input === undefined ? 'required' : withValue ? `${text}, got ${describeValue(issue.input)}` : text;
+}
+
+function integer(min: number, max?: number) {
+  const error = message(
+    max === undefined ? `expected an integer >= ${min}` : `expected an integer from ${min} to ${max}`,
+    true,
+  );
+  const atLeast = z.int({ error }).min(min, { error });
+  return max === undefined ? atLeast : atLeast.max(max, { error });
+}
+
+const znodeName = z
+  .string()
+  .refine(isZnodeName, { error: message('expected one znode name: not empty, no "/", not "." or ".."') })
+  .meta({ pattern: ZNODE_NAME.source });
+
+const znodeRoot = z
+  .string()
+  .refine(isZnodeRoot, {
+    error: message('expected a znode path like "tenants/blue": no empty, "." or ".." segments'),
+  })
+  .meta({ pattern: ZNODE_ROOT.source })
+  .transform(trimSlashes);
+
+const webUrl = z
+  .string()
+  .refine(isWebOrigin, {
+    error: message(
+      'expected an http or https URL without path, query or credentials, like http://coord-a:9047',
+    ),
+  })
+  .transform(toOrigin)
+  .meta({ format: 'uri' });
+
+const httpUrl = z
+  .string()
+  .refine(isHttpUrl, { error: message('expected an http or https URL without credentials') })
+  .meta({ format: 'uri' });
+
+const filePath = z
+  .string()
+  .min(1, { error: message('expected a file path, got an empty string') })
+  .refine((value) => !value.includes('\0'), { error: message('expected a file path') });
+
+const zookeeperSchema = z
+  .strictObject({
+    connect: z
+      .string()
+      .regex(CONNECT_PATTERN, { error: message(CONNECT_MESSAGE) })
+      .refine(isConnectString, { error: message(CONNECT_MESSAGE) })
+      .meta({
+        description:
+          'ZooKeeper servers as host:port[,host:port...], as in dremio.conf zookeeper, without a chroot suffix (use root).',
+        examples: ['zk1:2181,zk2:2181,zk3:2181'],
+      }),
+    clusterId: znodeName
+      .default('dremio')
+      .meta({ description: 'dremio.exec.cluster-id: the znode under root holding the cluster.' }),
+    root: znodeRoot.prefault('').meta({
+      description:
+        'dremio.exec.zk.root: Curator namespace prefix, e.g. "tenants/blue". Leading and trailing slashes are dropped.',
+    }),
+    connectTimeoutMs: integer(100, 60_000)
+      .default(3000)
+      .meta({ description: 'Time allowed to open a ZooKeeper session, in milliseconds.' }),
+    operationTimeoutMs: integer(100, 60_000)
+      .default(2000)
+      .meta({ description: 'Time allowed for each ZooKeeper read, in milliseconds.' }),
+    fourLetterWordTimeoutMs: integer(100, 60_000)
+      .default(1000)
+      .meta({ description: 'Time allowed for each four-letter word (srvr, mntr, ruok), in milliseconds.' }),
+    sessionTimeoutMs: integer(2000, 600_000).default(30_000).meta({
+      description: "Session timeout the monitor's own session requests in watch mode, in milliseconds.",
+    }),
+  })
+  .meta({ description: "Where the cluster's ZooKeeper is and how long to wait for it." });
+
+const coordinatorSchema = z
+  .strictObject({
+    address: z
+      .string()
+      .refine(isHostOrIp, {
+        error: message('expected a hostname or an IP address, as the node publishes it in ZooKeeper'),
+      })
+      .meta({ description: 'The address the node publishes in ZooKeeper (its hostname or IP address).' }),
+    webUrl: webUrl.optional().meta({
+      description: `Base URL of the node's web server, without path. Default http://<address>:${DEFAULT_WEB_PORT}.`,
+    }),
+    role: z
+      .enum(['master-candidate', 'coordinator'], {
+        error: message('expected "master-candidate" or "coordinator"', true),
+      })
+      .meta({
+        description:
+          'master-candidate: may become the master (shares the catalog lock); coordinator: a secondary coordinator.',
+      }),
+    instanceId: z
+      .string()
+      .regex(INSTANCE_ID, { error: message('expected an EC2 instance id like i-0abc1234def567890') })
+      .optional()
+      .meta({ description: 'EC2 instance id of the node, for remediation.' }),
+  })
+  .transform(({ address, webUrl, role, instanceId }) => ({
+    address,
+    webUrl: webUrl ?? defaultWebUrl(address),
+    role,
+    ...(instanceId === undefined ? {} : { instanceId }),
+  }));
+
+const httpSchema = z
+  .strictObject({
+    timeoutMs: integer(50, 60_000)
+      .default(2000)
+      .meta({ description: 'Time allowed for each GET /apiv2/server_status, in milliseconds.' }),
+    connectTimeoutMs: integer(50, 60_000)
+      .default(1000)
+      .meta({ description: 'Time allowed to open the TCP (and TLS) connection, in milliseconds.' }),
+    caFile: filePath.optional().meta({
+      description:
+        'PEM file of extra CA certificates for https webUrls. A relative path is relative to the configuration file.',
+    }),
+  })
+  .meta({ description: 'How the coordinators are probed over HTTP.' });
+
+const executorsSchema = z
+  .strictObject({
+    minimum: integer(0)
+      .default(0)
+      .meta({ description: 'Fewer registered executors than this is reported as degraded.' }),
+  })
+  .meta({ description: 'Expectations about the executors.' });
+
+function findDuplicates(values: readonly unknown[], key: (value: string) => string = (value) => value) {
+  const seen = new Set<string>();
+  const duplicates: Array<{ index: number; value: string }> = [];
+  values.forEach((value, index) => {
+    if (typeof value !== 'string') return;
+    const normalized = key(value);
+    if (seen.has(normalized)) duplicates.push({ index, value });
+    seen.add(normalized);
+  });
+  return duplicates;
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, name)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+}
+
+function list(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Cluster names used twice, and coordinator addresses used twice in a cluster (compared without case,
+ * as DNS does). Reads any value defensively, so that it can run on a document with other errors: zod
+ * skips refinements once a value is known to be of the wrong type, and parseConfig calls this itself
+ * to list every error of the file at once. Only values that are valid names or hosts are echoed.
+ */
+export function duplicateIssues(config: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  const clusters = list(field(config, 'clusters'));
+  const names = clusters.map((cluster) => {
+    const name = field(cluster, 'name');
+    return typeof name === 'string' && CLUSTER_NAME.test(name) ? name : undefined;
+  });
+  for (const { index, value } of findDuplicates(names)) {
+    issues.push({ path: ['clusters', index, 'name'], message: `duplicate cluster name "${value}"` });
+  }
+  clusters.forEach((cluster, clusterIndex) => {
+    const addresses = list(field(cluster, 'coordinators')).map((coordinator) => {
+      const address = field(coordinator, 'address');
+      return typeof address === 'string' && isHostOrIp(address) ? address : undefined;
+    });
+    for (const { index, value } of findDuplicates(addresses, (address) => address.toLowerCase())) {
+      issues.push({
+        path: ['clusters', clusterIndex, 'coordinators', index, 'address'],
+        message: `duplicate coordinator address "${value}"`,
+      });
+    }
+  });
+  return issues;
+}
+
+const clusterSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(CLUSTER_NAME, {
+        error: message('expected 1 to 63 of A-Z a-z 0-9 _ . -, starting with a letter or a digit'),
+      })
+      .meta({ description: 'Name of the cluster in events, logs and metrics; unique in the file.' }),
+    zookeeper: zookeeperSchema,
+    coordinators: z
+      .array(coordinatorSchema)
+      .min(1, { error: 'at least one coordinator is required' })
+      .meta({ description: 'Every master candidate and coordinator of the cluster; addresses are unique.' }),
+    http: httpSchema.prefault({}),
+    executors: executorsSchema.prefault({}),
+    runbookUrl: httpUrl.optional().meta({ description: 'Link put in every notification about the cluster.' }),
+  })
+  .meta({ description: 'One Dremio HA cluster.' });
+
+const probeSchema = z
+  .strictObject({
+    concurrency: integer(1, 256)
+      .default(8)
+      .meta({ description: 'How many coordinators and ZooKeeper servers are probed at the same time.' }),
+  })
+  .meta({ description: 'How observation runs.' });
+
+export const monitorConfigSchema = z
+  .strictObject({
+    $schema: z
+      .string()
+      .optional()
+      .meta({ description: 'The JSON Schema of this file, for editors; ignored by the monitor.' }),
+    clusters: z
+      .array(clusterSchema)
+      .min(1, { error: 'at least one cluster is required' })
+      .meta({ description: 'The Dremio HA clusters to monitor; names are unique.' }),
+    probe: probeSchema.prefault({}),
+  })
+  .superRefine(
+    (config, context) => {
+      for (const issue of duplicateIssues(config)) context.addIssue({ code: 'custom', ...issue });
+    },
+    { when: () => true },
+  )
+  .transform(({ $schema: _schema, ...config }) => config)
+  .meta({
+    title: 'dremio-ha-monitor configuration',
+    description: 'The Dremio HA clusters dremio-ha-monitor watches. See examples/dremio-ha-monitor.yaml.',
+  });
+
+/** A reference to a secret: secrets are never written in the configuration file itself. */
+export const secretReference = z
+  .union(
+    [
+      z.strictObject({
+        env: z
+          .string()
+          .regex(ENV_NAME, {
+            error: message('expected an environment variable name like SLACK_WEBHOOK_URL (A-Z, 0-9, _)'),
+          })
+          .meta({ description: 'Name of the environment variable holding the secret.' }),
+      }),
+      z.strictObject({
+        secretsManagerArn: z
+          .string()
+          .regex(SECRETS_MANAGER_ARN, {
+            error: message('expected arn:aws:secretsmanager:<region>:<account>:secret:<name>'),
+          })
+          .meta({ description: 'ARN of the AWS Secrets Manager secret holding the value.' }),
+      }),
+    ],
+    {
+      error: message(
+        'expected {"env": "VAR_NAME"} or {"secretsManagerArn": "arn:aws:secretsmanager:..."}: secrets are never written in the file',
+      ),
+    },
+  )
+  .meta({ description: 'Where a secret comes from: an environment variable or AWS Secrets Manager.' });
+
+/** The file as written: defaults may be left out. */
+export type MonitorConfigInput = z.input<typeof monitorConfigSchema>;
+/** A parsed configuration, with every default applied. */
+export type MonitorConfig = z.output<typeof monitorConfigSchema>;
+export type ClusterConfig = MonitorConfig['clusters'][number];
+export type ZooKeeperConfig = ClusterConfig['zookeeper'];
+/** A coordinator; `webUrl` is always present (the default is `http://<address>:9047`). */
+export type CoordinatorConfig = ClusterConfig['coordinators'][number];
+export type CoordinatorRole = CoordinatorConfig['role'];
+export type HttpConfig = ClusterConfig['http'];
+export type SecretReference = z.output<typeof secretReference>;
