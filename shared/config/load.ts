@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isScalar, Lexer, LineCounter, parseDocument } from 'yaml';
+import { type Document, isNode, isScalar, Lexer, LineCounter, parseDocument, visit } from 'yaml';
 import type * as z from 'zod';
 import {
   describeValue,
@@ -176,72 +176,53 @@ export function parseConfig(value: unknown, source: string): MonitorConfig {
 // Text
 
 /**
- * Parses the text of a configuration file: JSON when `source` ends in `.json` or the text starts with
- * `{`, YAML otherwise. Syntax errors become ConfigErrors with their line and column.
+ * Parses the text of a configuration file, YAML or JSON: JSON is read as YAML 1.2, of which it is a
+ * subset. Syntax errors become ConfigErrors with their line and column.
  */
 export function parseConfigText(text: string, source: string): MonitorConfig {
+  return parseConfig(parseConfigDocument(text, source), source);
+}
+
+/** The value of a configuration text, not yet validated. Exported for tests. */
+export function parseConfigDocument(text: string, source: string): unknown {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) throw fileIssue(source, tooLarge(bytes));
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // A lone CR ends a line in YAML and is blank in JSON; yaml's lexer knows only LF and CR LF.
+  const body = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r(?!\n)/g, '\n');
   if (body.trim() === '') throw emptyFile(source);
-  const isJson = /\.json$/i.test(source) || body.trimStart().startsWith('{');
-  return parseConfig(isJson ? parseJsonDocument(body, source) : parseYamlDocument(body, source), source);
-}
-
-function tooLarge(bytes: number): string {
-  return `the file is ${bytes} bytes; a configuration file is at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`;
-}
-
-function emptyFile(source: string): ConfigError {
-  return new ConfigError(source, [
-    { path: '(root)', message: 'the file is empty; expected an object with a "clusters" list' },
-  ]);
-}
-
-function parseJsonDocument(text: string, source: string): unknown {
-  try {
-    return parseJsonText(text);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new ConfigError(source, [positionIssue(text, error.offset, error.message)]);
-    }
-    throw new ConfigError(source, [
-      { path: '(root)', message: `cannot parse the JSON: ${messageOf(error)}` },
-    ]);
-  }
-}
-
-function parseYamlDocument(text: string, source: string): unknown {
-  const tooDeep = yamlNestingLimitOffset(text, MAX_CONFIG_DEPTH);
+  const tooDeep = nestingLimitOffset(body, MAX_CONFIG_DEPTH);
   if (tooDeep !== undefined) {
     throw new ConfigError(source, [
-      positionIssue(text, tooDeep, `nested more than ${MAX_CONFIG_DEPTH} levels deep`),
+      positionIssue(body, tooDeep, `nested more than ${MAX_CONFIG_DEPTH} levels deep`),
     ]);
   }
   try {
     const lineCounter = new LineCounter();
-    const document = parseDocument(text, {
-      lineCounter,
-      prettyErrors: false,
-      uniqueKeys: true,
-      merge: false,
-      // 'silent' would also drop errors; 'error' keeps them and prints no warnings.
-      logLevel: 'error',
-    });
-    const problems = [...document.errors, ...document.warnings];
+    const document = withoutStackTraces(() =>
+      parseDocument(body, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: false, // checked below, in linear time
+        merge: false,
+        // 'silent' would also drop errors; 'error' keeps them and prints no warnings.
+        logLevel: 'error',
+      }),
+    );
+    const problems = [
+      ...[...document.errors, ...document.warnings].map((error) => ({ offset: error.pos[0], error })),
+      ...duplicateKeyOffsets(document).map((offset) => ({ offset, error: DUPLICATE_KEY })),
+    ].sort((a, b) => a.offset - b.offset);
     if (problems.length > 0) {
-      throw new ConfigError(
-        source,
-        problems.map((problem) => {
-          const { line, col } = lineCounter.linePos(problem.pos[0]);
-          return {
-            path: `line ${line}, column ${col}`,
-            message: oneLine(problem.message),
-            line,
-            column: col,
-          };
-        }),
-      );
+      // A broken file can hold a million errors; the first ones tell what is wrong.
+      const kept = problems.length > MAX_LISTED_ISSUES ? MAX_LISTED_ISSUES - 1 : problems.length;
+      const issues: ConfigIssue[] = problems.slice(0, kept).map(({ offset, error }) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return { path: `line ${line}, column ${col}`, message: syntaxMessage(error), line, column: col };
+      });
+      if (kept < problems.length) {
+        issues.push({ path: '(root)', message: `${problems.length - kept} more syntax errors` });
+      }
+      throw new ConfigError(source, issues);
     }
     const { contents } = document;
     // Nothing but comments, directives or "---": no node, or an empty plain scalar.
@@ -255,18 +236,72 @@ function parseYamlDocument(text: string, source: string): unknown {
   }
 }
 
+function tooLarge(bytes: number): string {
+  return `the file is ${bytes} bytes; a configuration file is at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`;
+}
+
+function emptyFile(source: string): ConfigError {
+  return new ConfigError(source, [
+    { path: '(root)', message: 'the file is empty; expected an object with a "clusters" list' },
+  ]);
+}
+
 /**
- * Where a YAML text first nests deeper than `limit` (an over-estimate counting flow brackets, block
- * indentation levels and the indicators on a line), read with the YAML lexer so that quoted text and
- * comments do not count. Run before the parser, whose cost grows badly with the depth.
+ * Where a key repeats one before it in its map, compared as the property names they become (`1` and
+ * `"1"` are the same). yaml's own `uniqueKeys` compares every pair of keys: minutes for a 1 MiB map.
  */
-function yamlNestingLimitOffset(text: string, limit: number): number | undefined {
+function duplicateKeyOffsets(document: Document): number[] {
+  const offsets: number[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        const id = isScalar(key) ? String(key.value ?? '') : key;
+        if (seen.has(id)) offsets.push(isNode(key) ? (key.range?.[0] ?? 0) : 0);
+        seen.add(id);
+      }
+    },
+  });
+  return offsets;
+}
+
+/** Runs `fn` without stack traces: yaml makes an Error of every syntax error, a million in a hostile file. */
+function withoutStackTraces<T>(fn: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const DUPLICATE_KEY = { code: 'DUPLICATE_KEY', message: 'Map keys must be unique' } as const;
+
+/** yaml's message, without the text of the file that a few of them end with. */
+function syntaxMessage(problem: { code: string; message: string }): string {
+  if (problem.code === 'BAD_DQ_ESCAPE') return 'Invalid escape sequence in a double-quoted string';
+  return oneLine(problem.message).replace(
+    /^(Unexpected \S+ token in YAML \w+|Block scalar header includes extra characters|Not a YAML token): .*$/,
+    '$1',
+  );
+}
+
+/**
+ * Where a text first nests deeper than `limit` (an over-estimate counting flow brackets, block
+ * indentation levels and the `-`, `?` and `:` indicators that may open a map or a list), read with the
+ * YAML lexer so that quoted text and comments do not count. Run before the parser, whose cost grows
+ * badly with the depth.
+ */
+function nestingLimitOffset(text: string, limit: number): number | undefined {
   let offset = 0;
-  let flowDepth = 0;
   let atLineStart = true;
   let indent = 0;
-  let lineDepth = 0;
   const indents: number[] = [];
+  let lineDepth = 0;
+  // Per open flow collection, the `?` and `:` in its current entry; in a map the first is its own.
+  const flows: Array<{ map: boolean; indicators: number }> = [];
+  let flowDepth = 0;
   for (const token of new Lexer().lex(text)) {
     const start = offset;
     // Lexer markers (document, flow end, scalar) are not source text; the BOM is.
@@ -284,182 +319,32 @@ function yamlNestingLimitOffset(text: string, limit: number): number | undefined
       }
       if (token.startsWith('#')) continue;
       atLineStart = false;
-      while (indents.length > 0 && (indents.at(-1) ?? 0) >= indent) indents.pop();
-      indents.push(indent);
-      lineDepth = 0;
+      // Block structure only: inside a flow collection, lines and indentation mean nothing.
+      if (flows.length === 0) {
+        while (indents.length > 0 && (indents.at(-1) ?? 0) >= indent) indents.pop();
+        indents.push(indent);
+        lineDepth = 0;
+      }
     }
-    if (token === '[' || token === '{') flowDepth += 1;
-    else if (token === ']' || token === '}') flowDepth = Math.max(0, flowDepth - 1);
-    else if (token === '-' || token === '?' || token === ':') lineDepth += 1;
-    if (flowDepth + indents.length + lineDepth > limit) return start;
+    const flow = flows.at(-1);
+    if (token === '[' || token === '{') {
+      flows.push({ map: token === '{', indicators: 0 });
+      flowDepth += 1;
+    } else if (flow !== undefined && (token === ']' || token === '}' || token === ',')) {
+      flowDepth -= (token === ',' ? 0 : 1) + Math.max(0, flow.indicators - (flow.map ? 1 : 0));
+      if (token === ',') flow.indicators = 0;
+      else flows.pop();
+    } else if (token === '?' || token === ':' || (token === '-' && flow === undefined)) {
+      if (flow === undefined) lineDepth += 1;
+      else {
+        flow.indicators += 1;
+        if (flow.indicators > (flow.map ? 1 : 0)) flowDepth += 1;
+      }
+    }
+    // The first indentation level is the top of the document, no nesting.
+    if (flowDepth + indents.length - 1 + lineDepth > limit) return start;
   }
   return undefined;
-}
-
-class JsonSyntaxError extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const JSON_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-};
-
-/**
- * Strict JSON (RFC 8259), as JSON.parse reads it, but with an offset on every error, duplicate keys
- * refused, nesting limited to MAX_CONFIG_DEPTH, and `__proto__` kept as a plain key. Exported for tests.
- */
-export function parseJsonText(text: string): unknown {
-  let at = 0;
-  const fail = (message: string, offset = at): never => {
-    throw new JsonSyntaxError(offset, message);
-  };
-  const found = () => (at >= text.length ? 'the end of the file' : JSON.stringify(text[at]));
-  const skipWhitespace = () => {
-    for (let code = text.charCodeAt(at); code === 32 || code === 10 || code === 13 || code === 9; ) {
-      at += 1;
-      code = text.charCodeAt(at);
-    }
-  };
-
-  const readString = (): string => {
-    at += 1; // the opening quote
-    let value = '';
-    let chunk = at;
-    for (;;) {
-      const code = text.charCodeAt(at);
-      if (Number.isNaN(code)) fail('unterminated string');
-      if (code === 34) {
-        value += text.slice(chunk, at);
-        at += 1;
-        return value;
-      }
-      if (code < 32) fail('control character in a string (write it as an escape like \\n)');
-      if (code === 92) {
-        value += text.slice(chunk, at);
-        const escaped = text[at + 1] ?? '';
-        if (escaped === 'u') {
-          const hex = text.slice(at + 2, at + 6);
-          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) fail('invalid \\u escape');
-          value += String.fromCharCode(Number.parseInt(hex, 16));
-          at += 6;
-        } else {
-          const decoded = JSON_ESCAPES[escaped];
-          if (decoded === undefined) fail('invalid escape in a string');
-          value += decoded;
-          at += 2;
-        }
-        chunk = at;
-        continue;
-      }
-      at += 1;
-    }
-  };
-
-  const readValue = (depth: number): unknown => {
-    skipWhitespace();
-    const char = text[at];
-    if (char === '{' || char === '[') {
-      if (depth >= MAX_CONFIG_DEPTH) fail(`nested more than ${MAX_CONFIG_DEPTH} levels deep`);
-      return char === '{' ? readObject(depth + 1) : readArray(depth + 1);
-    }
-    if (char === '"') return readString();
-    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) {
-      JSON_NUMBER.lastIndex = at;
-      const match = JSON_NUMBER.exec(text);
-      if (match === null) return fail('invalid number');
-      at += match[0].length;
-      return Number(match[0]);
-    }
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, at)) {
-        at += word.length;
-        return value;
-      }
-    }
-    return fail(`unexpected ${found()}, expected a value`);
-  };
-
-  const readObject = (depth: number): Record<string, unknown> => {
-    at += 1;
-    const object: Record<string, unknown> = {};
-    const keys = new Set<string>();
-    skipWhitespace();
-    if (text[at] === '}') {
-      at += 1;
-      return object;
-    }
-    for (;;) {
-      skipWhitespace();
-      if (text[at] !== '"') fail(`unexpected ${found()}, expected a double-quoted key`);
-      const keyOffset = at;
-      const key = readString();
-      if (keys.has(key)) fail(`duplicate key ${quoteKey(key)}`, keyOffset);
-      keys.add(key);
-      skipWhitespace();
-      if (text[at] !== ':') fail(`unexpected ${found()}, expected ":" after a key`);
-      at += 1;
-      // defineProperty: a "__proto__" key stays an own property and never sets the prototype.
-      Object.defineProperty(object, key, {
-        value: readValue(depth),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      skipWhitespace();
-      if (text[at] === ',') {
-        at += 1;
-      } else if (text[at] === '}') {
-        at += 1;
-        return object;
-      } else {
-        fail(`unexpected ${found()}, expected "," or "}"`);
-      }
-    }
-  };
-
-  const readArray = (depth: number): unknown[] => {
-    at += 1;
-    const array: unknown[] = [];
-    skipWhitespace();
-    if (text[at] === ']') {
-      at += 1;
-      return array;
-    }
-    for (;;) {
-      array.push(readValue(depth));
-      skipWhitespace();
-      if (text[at] === ',') {
-        at += 1;
-      } else if (text[at] === ']') {
-        at += 1;
-        return array;
-      } else {
-        fail(`unexpected ${found()}, expected "," or "]"`);
-      }
-    }
-  };
-
-  const value = readValue(0);
-  skipWhitespace();
-  if (at < text.length) fail(`unexpected ${found()} after the end of the document`);
-  return value;
 }
 
 // ---------------------------------------------------------------------------------------------------

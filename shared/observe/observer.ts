@@ -118,8 +118,16 @@ export class ClusterObserver {
     this.#now = options.now ?? Date.now;
   }
 
-  async observe(cluster: ClusterConfig, signal?: AbortSignal): Promise<Snapshot> {
-    return assembleSnapshot(cluster, await this.observeParts(cluster, { ...(signal ? { signal } : {}) }));
+  async observe(
+    cluster: ClusterConfig,
+    options: { signal?: AbortSignal; round?: ObservationRound } = {},
+  ): Promise<Snapshot> {
+    const round = options.round ?? new ObservationRound();
+    try {
+      return assembleSnapshot(cluster, await this.observeParts(cluster, { ...options, round }));
+    } finally {
+      if (!options.round) round.close();
+    }
   }
 
   /**
@@ -128,16 +136,23 @@ export class ClusterObserver {
    */
   async observeParts(
     cluster: ClusterConfig,
-    options: { signal?: AbortSignal; session?: ZooKeeperSession; watcher?: ZnodeWatcher } = {},
+    options: {
+      signal?: AbortSignal;
+      session?: ZooKeeperSession;
+      watcher?: ZnodeWatcher;
+      round?: ObservationRound;
+    } = {},
   ): Promise<ObservationParts> {
+    const shared = options.round ?? new ObservationRound();
     const startedAt = this.#now();
     const started = performance.now();
     const problems: ObservationProblem[] = [];
     const [[zookeeper, zookeeperMs], [servers, serversMs], [http, httpMs]] = await Promise.all([
-      timed(() => this.readZooKeeper(cluster, problems, options.session, options.watcher)),
-      timed(() => this.#probeServers(cluster, options.signal)),
+      timed(() => this.readZooKeeper(cluster, problems, options.session ?? shared, options.watcher)),
+      timed(() => this.#probeServers(cluster, shared, options.signal)),
       timed(() => this.#probeCoordinators(cluster, problems, options.signal)),
     ]);
+    if (!options.round) shared.close();
     return {
       startedAt,
       durationMs: round(performance.now() - started),
@@ -158,27 +173,28 @@ export class ClusterObserver {
     await Promise.all(clients.map((client) => client.close()));
   }
 
-  /** Reads Dremio's tree through `held` or a short-lived session; failures become problems. */
+  /**
+   * Reads Dremio's tree through a held session, or through the round's session for this connect
+   * string (opened once and shared by the clusters of one ensemble); failures become problems.
+   */
   async readZooKeeper(
     cluster: ClusterConfig,
     problems: ObservationProblem[],
-    held?: ZooKeeperSession,
+    through: ZooKeeperSession | ObservationRound,
     watcher?: ZnodeWatcher,
   ): Promise<ZooKeeperRead> {
     const { connect, connectTimeoutMs, operationTimeoutMs } = cluster.zookeeper;
-    let session = held;
-    if (!session) {
-      try {
-        session = await this.#openSession({
-          connect,
-          connectTimeoutMs,
-          operationTimeoutMs,
-          sessionTimeoutMs: 10_000,
-        });
-      } catch (error) {
-        problems.push({ kind: 'zookeeper_unreachable', where: connect, detail: describeError(error) });
-        return { tree: null, negotiatedTimeoutMs: null };
-      }
+    let session: ZooKeeperSession;
+    try {
+      session =
+        through instanceof ObservationRound
+          ? await through.session(`${connect}|${connectTimeoutMs}|${operationTimeoutMs}`, () =>
+              this.#openSession({ connect, connectTimeoutMs, operationTimeoutMs, sessionTimeoutMs: 10_000 }),
+            )
+          : through;
+    } catch (error) {
+      problems.push({ kind: 'zookeeper_unreachable', where: connect, detail: describeError(error) });
+      return { tree: null, negotiatedTimeoutMs: null };
     }
     try {
       const tree = await readDremioTree(session, znodePaths(cluster.zookeeper), watcher);
@@ -186,16 +202,20 @@ export class ClusterObserver {
     } catch (error) {
       problems.push({ kind: 'zookeeper_read_failed', where: connect, detail: describeError(error) });
       return { tree: null, negotiatedTimeoutMs: session.negotiatedTimeoutMs };
-    } finally {
-      if (!held) session.close();
     }
   }
 
-  #probeServers(cluster: ClusterConfig, signal?: AbortSignal): Promise<ZooKeeperServerObservation[]> {
+  #probeServers(
+    cluster: ClusterConfig,
+    round: ObservationRound,
+    signal?: AbortSignal,
+  ): Promise<ZooKeeperServerObservation[]> {
     const timeoutMs = cluster.zookeeper.fourLetterWordTimeoutMs;
     return Promise.all(
       serversOf(cluster.zookeeper.connect).map(({ host, port }) =>
-        probeZooKeeperServer(host, port, { timeoutMs, ...(signal ? { signal } : {}) }),
+        round.server(`${host}:${port}|${timeoutMs}`, () =>
+          probeZooKeeperServer(host, port, { timeoutMs, ...(signal ? { signal } : {}) }),
+        ),
       ),
     );
   }
@@ -240,6 +260,46 @@ export class ClusterObserver {
 }
 
 /**
+ * What one round of observations shares: one ZooKeeper session per connect string and one
+ * four-letter-word exchange per ZooKeeper server, so clusters that share an ensemble (different
+ * roots or cluster ids) cost the ensemble one session and one `srvr` each round, not one per cluster.
+ */
+export class ObservationRound {
+  readonly #sessions = new Map<string, Promise<ZooKeeperSession>>();
+  readonly #servers = new Map<string, Promise<ZooKeeperServerObservation>>();
+
+  session(key: string, open: () => Promise<ZooKeeperSession>): Promise<ZooKeeperSession> {
+    let session = this.#sessions.get(key);
+    if (!session) {
+      session = open();
+      this.#sessions.set(key, session);
+    }
+    return session;
+  }
+
+  server(key: string, probe: () => Promise<ZooKeeperServerObservation>): Promise<ZooKeeperServerObservation> {
+    let observation = this.#servers.get(key);
+    if (!observation) {
+      observation = probe();
+      this.#servers.set(key, observation);
+    }
+    return observation;
+  }
+
+  /** Closes the round's sessions (those still opening are closed when they open). */
+  close(): void {
+    for (const session of this.#sessions.values()) {
+      session.then(
+        (opened) => opened.close(),
+        () => undefined,
+      );
+    }
+    this.#sessions.clear();
+    this.#servers.clear();
+  }
+}
+
+/**
  * Observes many clusters under one concurrency bound. One cluster's failure (even a bug) never
  * breaks another's snapshot: it becomes a snapshot with `reachable: false` and a `probe_failed` problem.
  */
@@ -249,18 +309,23 @@ export async function observeClusters(
   { concurrency, signal }: { concurrency: number; signal?: AbortSignal },
 ): Promise<Snapshot[]> {
   const snapshots: Snapshot[] = new Array(clusters.length);
+  const round = new ObservationRound();
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < clusters.length; index = next++) {
       const cluster = clusters[index] as ClusterConfig;
       try {
-        snapshots[index] = await observer.observe(cluster, signal);
+        snapshots[index] = await observer.observe(cluster, { round, ...(signal ? { signal } : {}) });
       } catch (error) {
         snapshots[index] = failedSnapshot(cluster, describeError(error));
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, clusters.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, clusters.length)) }, worker));
+  } finally {
+    round.close();
+  }
   return snapshots;
 }
 

@@ -74,7 +74,8 @@ export function watchCluster(
 
   const treeOnly = () =>
     serial(async () => {
-      if (closed || !last) return;
+      // Without a live session the next full observation (interval or new session) takes over.
+      if (closed || !last || !session) return;
       const startedAt = Date.now();
       const started = performance.now();
       const problems = last.problems.filter((problem) => problem.kind === 'probe_failed');

@@ -24,6 +24,8 @@ export interface ZooKeeperOptions {
   readonly maxSessionTimeout?: number;
   /** true whitelists every four-letter word; false leaves ZooKeeper's default (only `srvr`). @default true */
   readonly fourLetterWords?: boolean;
+  /** Connections one client IP may hold; 0 = unlimited. @default 60, as ZooKeeper */
+  readonly maxClientCnxns?: number;
   /** How long start and restart wait for `srvr` to report a mode. @default 20000 */
   readonly readyTimeoutMs?: number;
 }
@@ -89,6 +91,7 @@ export async function startZooKeeper(options: ZooKeeperOptions = {}): Promise<Zo
       'admin.enableServer=false',
       `minSessionTimeout=${options.minSessionTimeout ?? tickTime * 2}`,
       `maxSessionTimeout=${options.maxSessionTimeout ?? tickTime * 20}`,
+      `maxClientCnxns=${options.maxClientCnxns ?? 60}`,
     ];
     if (options.fourLetterWords ?? true) lines.push('4lw.commands.whitelist=*');
     if (count > 1) {

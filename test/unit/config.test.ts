@@ -20,7 +20,7 @@ import {
   resolveSecret,
   secretReference,
 } from '../../shared/config/index.ts';
-import { MAX_LISTED_ISSUES, parseJsonText } from '../../shared/config/load.ts';
+import { MAX_LISTED_ISSUES, parseConfigDocument } from '../../shared/config/load.ts';
 
 const CONNECT = 'expected host:port[,host:port...]';
 const EXAMPLE = new URL('../../examples/dremio-ha-monitor.yaml', import.meta.url);
@@ -512,59 +512,138 @@ describe('parseConfigText', () => {
       'clusters: !!js/function x\n',
       'line 1, column 11: Unresolved tag: tag:yaml.org,2002:js/function',
     ],
+    // JSON is read as YAML 1.2: yaml's messages, with the line and column.
     [
       'JSON: a missing value',
       'a.json',
       '{\n  "clusters": [\n    }\n',
-      'line 3, column 5: unexpected "}", expected a value',
+      'line 3, column 5: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ],
     [
-      'JSON: a trailing comma',
+      'JSON: an empty list entry',
       'a.json',
-      '{"clusters": [],\n}',
-      'line 2, column 1: unexpected "}", expected a double-quoted key',
+      '{"clusters": [1,,2]}',
+      'line 1, column 17: Unexpected , in flow sequence',
+    ],
+    [
+      'JSON: a missing colon',
+      'a.json',
+      '{"clusters" []}',
+      'line 1, column 13: Missing , or : between flow map items',
+    ],
+    [
+      'JSON: a missing comma',
+      'a.json',
+      '{"clusters": []\n "probe": {}}',
+      'line 2, column 2: Missing , between flow map items',
+    ],
+    [
+      'JSON: an unclosed list',
+      'a.json',
+      '{"clusters": [1, 2',
+      'line 1, column 19: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ],
     [
       'JSON: a duplicate key',
       'a.json',
       '{"probe": {},\n "probe": {}}',
-      'line 2, column 2: duplicate key "probe"',
+      'line 2, column 2: Map keys must be unique',
     ],
     [
-      'JSON: a single-quoted key',
+      'JSON: a duplicate key written with an escape',
       'a.json',
-      "{'clusters': []}",
-      'line 1, column 2: unexpected "\'", expected a double-quoted key',
+      '{"probe": {}, "\\u0070robe": {}}',
+      'line 1, column 15: Map keys must be unique',
     ],
     [
       'JSON: text after the document',
       'a.json',
       '{} {}',
-      'line 1, column 4: unexpected "{" after the end of the document',
+      'line 1, column 4: Unexpected flow-map-start at node end',
     ],
-    ['JSON: an unterminated string', 'a.json', '{"clusters', 'line 1, column 11: unterminated string'],
     [
-      'JSON: a raw newline in a string',
+      'JSON: an extra closing brace',
       'a.json',
-      '{"a\nb": 1}',
-      'line 1, column 4: control character in a string',
+      '{"clusters": []}}',
+      'line 1, column 17: Unexpected flow-map-end token in YAML stream',
     ],
-    ['JSON: a bad escape', 'a.json', '{"a\\x": 1}', 'line 1, column 4: invalid escape'],
-    ['JSON: a leading zero', 'a.json', '{"a": 01}', 'line 1, column 8: unexpected "1", expected "," or "}"'],
+    ['JSON: an unterminated string', 'a.json', '{"clusters', 'line 1, column 11: Missing closing "quote'],
+    [
+      'JSON: a bad escape',
+      'a.json',
+      '{"a\\x": 1}',
+      'line 1, column 4: Invalid escape sequence in a double-quoted string',
+    ],
   ];
   for (const [what, source, text, expected] of syntaxErrors) {
     it(`reports ${what} with its line and column`, () => {
       const error = configError(() => parseConfigText(text, source));
-      assert.equal(error.issues.length, 1, error.message);
+      // The first issue is the one that matters; yaml may add a consequence of it.
       assert.ok(
         issuesOf(error)[0]?.startsWith(expected),
         `${issuesOf(error)[0]}\ndoes not start with\n${expected}`,
       );
-      const [issue] = error.issues;
-      assert.equal(issue?.path, `line ${issue?.line}, column ${issue?.column}`);
-      assert.ok(error.message.startsWith(`${source}: line `));
+      for (const issue of error.issues) {
+        assert.equal(issue.path, `line ${issue.line}, column ${issue.column}`);
+      }
+      for (const line of error.message.split('\n')) assert.ok(line.startsWith(`${source}: line `), line);
     });
   }
+
+  // JSON is read as YAML 1.2, so a .json file may use what YAML adds to JSON and JSON.parse refuses:
+  // the file format is "JSON or YAML". Each text reads as the strict JSON next to it.
+  const lenientJson: Array<[string, string, string]> = [
+    ['a trailing comma in an object', '{"clusters": [],\n}', '{"clusters": []}'],
+    ['a trailing comma in a list', '{"clusters": [1, 2,]}', '{"clusters": [1, 2]}'],
+    ['single quotes', "{'clusters': ['it''s']}", '{"clusters": ["it\'s"]}'],
+    ['unquoted keys and strings', '{clusters: [prod]}', '{"clusters": ["prod"]}'],
+    ['a leading zero', '{"a": 08}', '{"a": 8}'],
+    ['a comment', '{"a": 1} # note\n', '{"a": 1}'],
+    ['a raw tab in a string', '{"a": "x\ty"}', '{"a": "x\\ty"}'],
+    ['a raw line break in a string, folded into a space', '{"a\nb": 1}', '{"a b": 1}'],
+    ['a missing value, as null', '{"clusters": }', '{"clusters": null}'],
+  ];
+  for (const [what, text, strict] of lenientJson) {
+    it(`reads JSON with ${what}, as YAML does`, () => {
+      assert.deepEqual(parseConfigDocument(text, 'a.json'), JSON.parse(strict));
+    });
+  }
+
+  it('still refuses a missing value, when the configuration is checked', () => {
+    assert.equal(onlyIssueOfText('{"clusters": }', 'a.json'), 'clusters: expected a list, got null');
+  });
+
+  it('reads a JSON file written with every key of a config on one line', () => {
+    const many = config(...Array.from({ length: 20 }, (_, index) => cluster({ name: `c${index}` })));
+    assert.equal(parseConfigText(JSON.stringify(many), 'a.json').clusters.length, 20);
+  });
+
+  it('never echoes text from the file in a syntax error', () => {
+    for (const [source, text] of [
+      ['a.json', '{"a": 1} secret-token'],
+      ['a.json', '{"a": 1}\n"secret-token"'],
+      ['a.json', '{"a": 1}} "secret-token"'],
+      ['a.json', '{"a": "\\usecret-token"}'],
+      ['a.json', '{"a": "secret-token" "b"}'],
+      ['a.yaml', 'a: |secret-token\n  x\n'],
+      ['a.yaml', 'a: "secret-token\n'],
+    ] as const) {
+      const error = configError(() => parseConfigText(text, source));
+      assert.match(error.message, /line \d+, column \d+: /);
+      assert.doesNotMatch(error.message, /secret/, error.message);
+    }
+  });
+
+  it('reads line ends of a lone CR, in JSON and in YAML', () => {
+    const json = JSON.stringify(config(), null, 2).replaceAll('\n', '\r');
+    assert.deepEqual(parseConfigText(json, 'a.json'), parseConfig(config(), 't'));
+    assert.deepEqual(
+      parseConfigText(yamlText.replaceAll('\n', '\r'), 'a.yaml'),
+      parseConfigText(yamlText, 'a.yaml'),
+    );
+    const error = configError(() => parseConfigText('{\r"a": 1,\r"a": 2}', 'a.json'));
+    assert.deepEqual(issuesOf(error), ['line 3, column 1: Map keys must be unique']);
+  });
 
   it('validates a parsed text like parseConfig, with the source in every line', () => {
     const error = configError(() =>
@@ -676,6 +755,43 @@ describe('hostile input', () => {
       assert.match(error.issues[0]?.path ?? '', /^line \d+, column \d+$/);
     });
   }
+
+  it('accepts JSON nested 64 levels deep, on one line or pretty-printed, and refuses 65', () => {
+    const nested = (depth: number, inner: unknown): unknown =>
+      depth === 0 ? inner : nested(depth - 1, depth % 2 === 0 ? [inner] : { a: inner });
+    for (const space of [undefined, 2]) {
+      const ok = JSON.stringify(nested(64, 1), null, space);
+      assert.deepEqual(parseConfigDocument(ok, 'a.json'), JSON.parse(ok));
+      const error = configError(() =>
+        parseConfigDocument(JSON.stringify(nested(65, 1), null, space), 'a.json'),
+      );
+      assert.deepEqual(
+        error.issues.map((issue) => issue.message),
+        ['nested more than 64 levels deep'],
+      );
+    }
+  });
+
+  it('lists the first syntax errors of a file full of them, quickly', { timeout: 10_000 }, () => {
+    for (const text of [`{"clusters": [${','.repeat(100_000)}]}`, `{"clusters": []}${'}'.repeat(100_000)}`]) {
+      const error = configError(() => parseConfigText(text, 'a.json'));
+      assert.equal(error.issues.length, MAX_LISTED_ISSUES);
+      assert.match(error.issues.at(-1)?.message ?? '', /^\d+ more syntax errors$/);
+      assert.equal(error.message.split('\n').length, MAX_LISTED_ISSUES);
+    }
+  });
+
+  it('checks the keys of a large map for duplicates quickly', { timeout: 10_000 }, () => {
+    const keys = Array.from({ length: 60_000 }, (_, index) => `"k${index}": 0`);
+    const error = configError(() => parseConfigText(`{${keys.join(',')}, "k7": 1}`, 'a.json'));
+    assert.deepEqual(issuesOf(error), [
+      `line 1, column ${keys.join(',').length + 4}: Map keys must be unique`,
+    ]);
+  });
+
+  it('refuses keys that become the same property name', () => {
+    assert.equal(onlyIssueOfText('1: a\n"1": b\n', 'a.yaml'), 'line 2, column 1: Map keys must be unique');
+  });
 
   it('refuses a text over 1 MiB', () => {
     const text = `clusters: []\n# ${'x'.repeat(2 * MAX_CONFIG_BYTES)}\n`;
@@ -1133,16 +1249,22 @@ describe('properties', () => {
     );
   });
 
-  it('reads JSON as JSON.parse does', () => {
+  it('reads any JSON value as JSON.parse does, alone or in a configuration', () => {
+    const value = fc.jsonValue({ maxDepth: 6 });
+    const document = fc.oneof(
+      value,
+      value.map((extra) => ({ ...config(), extra })),
+    );
     fc.assert(
-      fc.property(fc.json(), (text) => {
-        assert.deepEqual(parseJsonText(text), JSON.parse(text));
+      fc.property(document, fc.constantFrom(undefined, 2, '\t'), (input, space) => {
+        const text = JSON.stringify(input, null, space);
+        assert.deepEqual(parseConfigDocument(text, 'generated.json'), JSON.parse(text));
       }),
       { numRuns: 500 },
     );
   });
 
-  it('refuses exactly the broken JSON that JSON.parse refuses, apart from duplicate keys', () => {
+  it('reads broken JSON as JSON.parse does when it accepts it, and fails only with ConfigErrors', () => {
     const broken = fc
       .tuple(fc.json(), fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 3 }))
       .map(([text, at, removed, inserted]) => {
@@ -1159,14 +1281,21 @@ describe('properties', () => {
           valid = false;
         }
         try {
-          const actual = parseJsonText(text);
-          assert.ok(valid, `accepted ${JSON.stringify(text)}`);
-          assert.deepEqual(actual, expected);
+          const actual = parseConfigDocument(text, 'broken.json');
+          // YAML reads more than JSON; what JSON.parse also reads must read the same.
+          if (valid) assert.deepEqual(actual, expected, JSON.stringify(text));
         } catch (error) {
           if (error instanceof assert.AssertionError) throw error;
-          assert.equal(typeof (error as { offset?: unknown }).offset, 'number');
-          if (valid)
-            assert.match((error as Error).message, /^duplicate key /, `refused ${JSON.stringify(text)}`);
+          assert.ok(error instanceof ConfigError, String(error));
+          // JSON.parse reads duplicate keys, and a tab before a top-level scalar ("\t1"), which YAML
+          // takes for indentation; neither is a configuration.
+          if (valid) {
+            assert.match(
+              error.message,
+              /Map keys must be unique|Tabs are not allowed as indentation/,
+              JSON.stringify(text),
+            );
+          }
         }
       }),
       { numRuns: 1000 },

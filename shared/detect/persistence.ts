@@ -1,0 +1,24 @@
+import type { DetectorState } from './state.ts';
+
+/** Fields that move with every snapshot without changing any judgement. */
+const VOLATILE_KEYS = new Set(['lastObservedAt', 'clockAt', 'lastSeenAt']);
+
+function material(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(material);
+  if (value === null || typeof value !== 'object') return value;
+  const kept: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (!VOLATILE_KEYS.has(key)) kept[key] = material(inner);
+  }
+  return kept;
+}
+
+/**
+ * Whether `next` differs from `previous` in anything but bookkeeping that moves with every snapshot
+ * (the time of the latest snapshot, the clock, when the master was last seen). A tick whose only
+ * change is bookkeeping need not be written: it is what makes an unchanged cluster cost no write.
+ */
+export function isMaterialChange(previous: DetectorState | null, next: DetectorState): boolean {
+  if (previous === null) return true;
+  return JSON.stringify(material(previous)) !== JSON.stringify(material(next));
+}

@@ -1,0 +1,117 @@
+/**
+ * How patient detection is. Every default comes from how Dremio behaves
+ * (`dremio-ha-facts.md`) and from what operators ask of a monitor (`peer-lessons.md` section 7).
+ */
+export interface DetectionPolicy {
+  /**
+   * Consecutive snapshots in which the registered master's web server is refused, times out or is
+   * unreachable before MASTER_UNRESPONSIVE. Default 3: a master starts its web server last (facts
+   * 2.3), so a new master refuses for a moment; three probes ride that out, and a crashed master
+   * keeps its registration for the whole ZooKeeper session (40-90 s), which leaves time to warn.
+   */
+  readonly unresponsiveProbes: number;
+  /**
+   * How long `B/master` must stay empty (and over at least `confirmSnapshots` snapshots) before
+   * MASTER_DOWN. Default 10 000 ms: a clean restart deregisters and the standby registers within
+   * a few seconds (bench: SIGTERM to standby serving in about 0.3 s, plus Dremio's 5 s query grace
+   * period, facts 5); a longer gap is an outage.
+   */
+  readonly masterDownConfirmMs: number;
+  /**
+   * Consecutive snapshots that must agree before a condition is raised (MASTER_DOWN,
+   * SPLIT_BRAIN_SUSPECTED, EXECUTORS_LOW, ZOOKEEPER_*, OBSERVATION_FAILED). Default 2: one
+   * observation is never enough to page (peer lessons 7.1); recoveries need one snapshot.
+   */
+  readonly confirmSnapshots: number;
+  /**
+   * Dremio's ZooKeeper session timeout for TAKEOVER_OVERDUE. Default null: the timeout ZooKeeper
+   * granted the monitor's own session (same server caps, facts 4), else 90 000 ms (Dremio's
+   * `zk.client.session.timeout`). Set it when the monitor requests a shorter session than Dremio.
+   */
+  readonly sessionTimeoutMs: number | null;
+  /**
+   * Time a standby needs, after the old master's session expired, to take the catalog lock, win
+   * the latch, start every service and register (facts 5, "After that, the standby still has
+   * to"). Default 180 000 ms: a large catalog takes minutes to open; past that, nobody is taking
+   * over and TAKEOVER_OVERDUE asks a person to act.
+   */
+  readonly standbyStartupBudgetMs: number;
+  /**
+   * Consecutive snapshots in which a secondary coordinator (role `coordinator`) does not answer
+   * `"OK"` before COORDINATOR_DOWN. Default 3, as for the master. A 503 `"MASTER_DOWN"` while no
+   * master is registered is the master's fault (facts 3.1) and does not count.
+   */
+  readonly coordinatorDownProbes: number;
+  /**
+   * The fewest registered executors (config `clusters[].executors.minimum`). Default 0: never
+   * EXECUTORS_LOW.
+   */
+  readonly minimumExecutors: number;
+  /**
+   * Leadership changes (failovers and restarts) within `flapWindowMs` that make an episode of
+   * FLAPPING. Default 3: one failover is an incident, a second may be the failed master restarted
+   * and winning again, a third is a loop (Patroni #825, Exhibitor #308).
+   */
+  readonly flapChanges: number;
+  /** The sliding window for `flapChanges`. Default 1 800 000 ms (30 min). */
+  readonly flapWindowMs: number;
+  /**
+   * INCIDENT_REMINDER interval for an open, unacknowledged incident. Default 1 800 000 ms
+   * (30 min): often enough that an incident is not forgotten overnight, rare enough not to
+   * drown a channel (Alertmanager repeats every 4 h, which operators find too quiet for an
+   * outage).
+   */
+  readonly repeatIntervalMs: number;
+}
+
+/** Dremio's requested session timeout (facts 4), used when nothing better is known. */
+export const DREMIO_SESSION_TIMEOUT_MS = 90_000;
+
+const DEFAULTS: DetectionPolicy = {
+  unresponsiveProbes: 3,
+  masterDownConfirmMs: 10_000,
+  confirmSnapshots: 2,
+  sessionTimeoutMs: null,
+  standbyStartupBudgetMs: 180_000,
+  coordinatorDownProbes: 3,
+  minimumExecutors: 0,
+  flapChanges: 3,
+  flapWindowMs: 30 * 60_000,
+  repeatIntervalMs: 30 * 60_000,
+};
+
+/** Smallest allowed value of each numeric field (counts need at least one snapshot). */
+const MINIMUM: { readonly [K in keyof DetectionPolicy]: number } = {
+  unresponsiveProbes: 1,
+  masterDownConfirmMs: 0,
+  confirmSnapshots: 1,
+  sessionTimeoutMs: 1,
+  standbyStartupBudgetMs: 0,
+  coordinatorDownProbes: 1,
+  minimumExecutors: 0,
+  flapChanges: 2,
+  flapWindowMs: 1,
+  repeatIntervalMs: 1,
+};
+
+/** The defaults with `overrides` applied. Throws a RangeError on a value that is not an integer in range. */
+export function defaultPolicy(overrides: Partial<DetectionPolicy> = {}): DetectionPolicy {
+  const policy: DetectionPolicy = { ...DEFAULTS, ...withoutUndefined(overrides) };
+  for (const key of Object.keys(MINIMUM) as (keyof DetectionPolicy)[]) {
+    const value = policy[key];
+    if (value === null && key === 'sessionTimeoutMs') continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MINIMUM[key]) {
+      throw new RangeError(`detection policy: ${key} must be an integer >= ${MINIMUM[key]}`);
+    }
+  }
+  return Object.freeze(policy);
+}
+
+function withoutUndefined(overrides: Partial<DetectionPolicy>): Partial<DetectionPolicy> {
+  return Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+}
+
+/** The session timeout TAKEOVER_OVERDUE counts with: the policy's, else the observed one, else Dremio's. */
+export function sessionTimeoutFor(policy: DetectionPolicy, observedMs: number | null): number {
+  return policy.sessionTimeoutMs ?? observedMs ?? DREMIO_SESSION_TIMEOUT_MS;
+}

@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { canSeeMaster, type DetectionPolicy, defaultPolicy } from '../../shared/detect/index.ts';
+import {
+  A_ADDRESS,
+  B,
+  B_ADDRESS,
+  C_ADDRESS,
+  type Frame,
+  type Replay,
+  replay,
+  SECOND,
+  series,
+  snapshot,
+  T0,
+  types,
+} from './detect-fixtures.ts';
+
+const S10 = 10 * SECOND;
+const at = (seconds: number) => T0 + seconds * SECOND;
+
+interface Case {
+  readonly name: string;
+  readonly frames: readonly Frame[];
+  readonly policy?: DetectionPolicy;
+  readonly expect: readonly string[];
+  readonly check?: (run: Replay) => void;
+}
+
+const coordinatorCases: Case[] = [
+  {
+    name: 'COORDINATOR_DOWN after three failing probes, COORDINATOR_RECOVERED at the first OK',
+    frames: [
+      ...series(at(0), 3, S10, { http: { [C_ADDRESS]: 'timeout' } }),
+      snapshot(at(30), { http: { [C_ADDRESS]: 'refused' } }),
+      snapshot(at(40)),
+    ],
+    expect: ['COORDINATOR_DOWN', 'COORDINATOR_RECOVERED'],
+    check: ({ events, state }) => {
+      const [down, up] = events;
+      assert.equal(down?.severity, 'warning');
+      assert.equal(down?.facts.address, C_ADDRESS);
+      assert.match(down?.summary ?? '', /10\.0\.0\.21/);
+      assert.match(down?.incidentKey ?? '', /^prod\/coordinator\//);
+      assert.equal(up?.incidentKey, down?.incidentKey);
+      assert.equal(up?.incidentAction, 'resolve');
+      assert.deepEqual(state.incidents, []);
+    },
+  },
+  {
+    name: '503 MASTER_DOWN while no master is registered is the master fault, not the coordinator',
+    frames: series(at(0), 6, S10, { master: null }),
+    expect: ['MASTER_DOWN'],
+  },
+  {
+    name: '503 MASTER_DOWN while a master is registered counts',
+    frames: series(at(0), 3, S10, { http: { [C_ADDRESS]: 'master_down' } }),
+    expect: ['COORDINATOR_DOWN'],
+  },
+  {
+    name: 'a standby master candidate that refuses is normal',
+    frames: series(at(0), 10, S10, { http: { [B_ADDRESS]: 'refused' } }),
+    expect: [],
+  },
+  {
+    name: 'TLS errors and unexpected answers count as down',
+    frames: [
+      ...series(at(0), 2, S10, { http: { [C_ADDRESS]: 'tls_error' } }),
+      snapshot(at(20), { http: { [C_ADDRESS]: 'unexpected' } }),
+    ],
+    expect: ['COORDINATOR_DOWN'],
+  },
+  {
+    name: 'the probe count is a policy',
+    frames: series(at(0), 2, S10, { http: { [C_ADDRESS]: 'refused' } }),
+    policy: defaultPolicy({ coordinatorDownProbes: 1 }),
+    expect: ['COORDINATOR_DOWN'],
+  },
+];
+
+const executorCases: Case[] = [
+  {
+    name: 'EXECUTORS_LOW below the minimum over two snapshots, EXECUTORS_RECOVERED',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 2, S10, { executors: 1 }),
+      snapshot(at(30), { executors: 1 }),
+      snapshot(at(40), { executors: 2 }),
+    ],
+    policy: defaultPolicy({ minimumExecutors: 2 }),
+    expect: ['EXECUTORS_LOW', 'EXECUTORS_RECOVERED'],
+    check: ({ events }) => {
+      assert.equal(events[0]?.facts.count, 1);
+      assert.equal(events[0]?.facts.minimum, 2);
+      assert.match(events[0]?.summary ?? '', /10\.0\.0\.31/);
+    },
+  },
+  {
+    name: 'minimum 0 never complains',
+    frames: series(at(0), 4, S10, { executors: 0 }),
+    expect: [],
+  },
+  {
+    name: 'one low snapshot is not enough',
+    frames: [snapshot(at(0), { executors: 0 }), snapshot(at(10))],
+    policy: defaultPolicy({ minimumExecutors: 1 }),
+    expect: [],
+  },
+];
+
+const zookeeperCases: Case[] = [
+  {
+    name: 'ZOOKEEPER_DEGRADED, escalated to ZOOKEEPER_QUORUM_LOST, then ZOOKEEPER_RECOVERED, one incident',
+    frames: [
+      ...series(at(0), 2, S10, { servers: ['serving', 'not_serving', 'serving'] }),
+      snapshot(at(20), { servers: ['serving', 'not_serving', 'unreachable'], quorum: false }),
+      snapshot(at(30), { servers: ['serving', 'not_serving', 'unreachable'], quorum: false }),
+      snapshot(at(40)),
+    ],
+    expect: ['ZOOKEEPER_DEGRADED', 'ZOOKEEPER_QUORUM_LOST', 'ZOOKEEPER_RECOVERED'],
+    check: ({ events }) => {
+      assert.deepEqual(
+        events.map((event) => [event.severity, event.incidentAction]),
+        [
+          ['warning', 'open'],
+          ['critical', 'update'],
+          ['info', 'resolve'],
+        ],
+      );
+      assert.equal(new Set(events.map((event) => event.incidentKey)).size, 1);
+      assert.match(events[0]?.summary ?? '', /zk2\.corp:2181/);
+    },
+  },
+  {
+    name: 'quorum lost does not freeze into a failover or MASTER_DOWN',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 5, S10, {
+        master: null,
+        quorum: false,
+        servers: ['serving', 'unreachable', 'unreachable'],
+      }),
+    ],
+    expect: ['ZOOKEEPER_QUORUM_LOST'],
+  },
+  {
+    name: 'one bad snapshot is not enough',
+    frames: [snapshot(at(0), { servers: ['serving', 'not_serving', 'serving'] }), snapshot(at(10))],
+    expect: [],
+  },
+  {
+    name: 'a server whose srvr is not whitelisted is unknown, not down',
+    frames: series(at(0), 4, S10, { servers: ['unknown', 'unknown', 'unknown'] }),
+    expect: [],
+  },
+  {
+    name: 'an improvement from quorum lost to degraded is reported at once',
+    frames: [
+      ...series(at(0), 2, S10, { quorum: false, servers: ['serving', 'unreachable', 'unreachable'] }),
+      snapshot(at(20), { servers: ['serving', 'serving', 'unreachable'] }),
+    ],
+    expect: ['ZOOKEEPER_QUORUM_LOST', 'ZOOKEEPER_DEGRADED'],
+  },
+];
+
+const observationCases: Case[] = [
+  {
+    name: 'OBSERVATION_FAILED after two unreadable snapshots; the master is frozen; OBSERVATION_RECOVERED',
+    frames: [snapshot(at(0)), ...series(at(10), 30, S10, { reachable: false }), snapshot(at(400))],
+    expect: ['OBSERVATION_FAILED', 'OBSERVATION_RECOVERED'],
+    check: ({ events }) => {
+      assert.equal(events[0]?.severity, 'warning');
+      assert.match(events[0]?.summary ?? '', /zookeeper_unreachable/);
+    },
+  },
+  {
+    name: 'a master changed while the monitor could not see: FAILOVER_COMPLETED with observedGap',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 3, S10, { reachable: false }),
+      snapshot(at(40), { master: B }),
+    ],
+    expect: ['OBSERVATION_FAILED', 'OBSERVATION_RECOVERED', 'FAILOVER_COMPLETED'],
+    check: ({ events }) => {
+      const failover = events[2];
+      assert.equal(failover?.facts.observedGap, true);
+      assert.equal(failover?.facts.outageMs, 40 * SECOND);
+      assert.match(failover?.summary ?? '', /could not observe/);
+    },
+  },
+  {
+    name: 'a single unreadable snapshot is not OBSERVATION_FAILED',
+    frames: [snapshot(at(0)), snapshot(at(10), { reachable: false }), snapshot(at(20))],
+    expect: [],
+  },
+  {
+    name: 'unreadable with the quorum known lost is QUORUM_LOST alone',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 3, S10, {
+        reachable: false,
+        quorum: false,
+        servers: ['unreachable', 'unreachable', 'serving'],
+      }),
+    ],
+    expect: ['ZOOKEEPER_QUORUM_LOST'],
+  },
+  {
+    name: 'an undecodable master registration freezes the master and is an observation failure',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 3, S10, {
+        master: null,
+        problems: [{ kind: 'undecodable_registration', where: '/dremio/master/abc', detail: 'bad protobuf' }],
+      }),
+    ],
+    expect: ['OBSERVATION_FAILED'],
+  },
+  {
+    name: 'an OBSERVATION_FAILED that becomes a quorum loss stays open until the master can be seen',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 2, S10, { reachable: false }),
+      ...series(at(30), 2, S10, {
+        reachable: false,
+        quorum: false,
+        servers: ['unreachable', 'unreachable', 'serving'],
+      }),
+      snapshot(at(50)),
+    ],
+    expect: ['OBSERVATION_FAILED', 'ZOOKEEPER_QUORUM_LOST', 'ZOOKEEPER_RECOVERED', 'OBSERVATION_RECOVERED'],
+  },
+];
+
+for (const [title, cases] of [
+  ['coordinators', coordinatorCases],
+  ['executors', executorCases],
+  ['ZooKeeper', zookeeperCases],
+  ['observation', observationCases],
+] as const) {
+  describe(`detect: ${title}`, () => {
+    for (const { name, frames, policy, expect, check } of cases) {
+      it(name, () => {
+        const run = replay(frames, policy);
+        assert.deepEqual(types(run.events), expect);
+        check?.(run);
+      });
+    }
+  });
+}
+
+describe('canSeeMaster', () => {
+  const cases: Array<[string, Parameters<typeof snapshot>[1], boolean]> = [
+    ['a readable tree', {}, true],
+    ['no session', { reachable: false }, false],
+    ['quorum lost', { quorum: false }, false],
+    ['unknown quorum but a read', { quorum: null }, true],
+    [
+      'an undecodable coordinator is not about the master',
+      { problems: [{ kind: 'undecodable_registration', where: '/dremio/coordinator/abc', detail: 'x' }] },
+      true,
+    ],
+    [
+      'an undecodable master under a root',
+      {
+        problems: [
+          { kind: 'undecodable_registration', where: '/tenants/blue/dremio/master/abc', detail: 'x' },
+        ],
+      },
+      false,
+    ],
+  ];
+  for (const [name, scene, expected] of cases) {
+    it(name, () => assert.equal(canSeeMaster(snapshot(T0, scene)), expected));
+  }
+  it('the fixture marks the master A as its coordinator', () => {
+    assert.equal(snapshot(T0).coordinators.find((c) => c.isMaster)?.address, A_ADDRESS);
+  });
+});

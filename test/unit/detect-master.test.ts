@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type DetectionPolicy, defaultPolicy, type MonitorEvent } from '../../shared/detect/index.ts';
+import {
+  A,
+  A_ADDRESS,
+  A_RENEWED,
+  A_RESTARTED,
+  B,
+  B_ADDRESS,
+  type Frame,
+  type Replay,
+  replay,
+  SECOND,
+  series,
+  snapshot,
+  T0,
+  types,
+} from './detect-fixtures.ts';
+
+const S10 = 10 * SECOND;
+const at = (seconds: number) => T0 + seconds * SECOND;
+
+function only(events: readonly MonitorEvent[], type: string): MonitorEvent {
+  const found = events.filter((event) => event.type === type);
+  assert.equal(found.length, 1, `exactly one ${type} in ${types(events).join(',')}`);
+  return found[0] as MonitorEvent;
+}
+
+interface Case {
+  readonly name: string;
+  readonly frames: readonly Frame[];
+  readonly policy?: DetectionPolicy;
+  /** The event types of the whole run, in order. */
+  readonly expect: readonly string[];
+  readonly check?: (run: Replay) => void;
+}
+
+const SIGKILL: readonly Frame[] = [
+  snapshot(at(0)),
+  snapshot(at(10), { http: { [A_ADDRESS]: 'refused' } }),
+  snapshot(at(20), { http: { [A_ADDRESS]: 'refused' } }),
+  snapshot(at(30), { http: { [A_ADDRESS]: 'refused' } }),
+  snapshot(at(40), { http: { [A_ADDRESS]: 'refused' } }),
+  snapshot(at(50), { master: null, http: { [A_ADDRESS]: 'refused' } }),
+  snapshot(at(60), { master: null, http: { [A_ADDRESS]: 'refused' } }),
+  snapshot(at(70), { master: B, http: { [A_ADDRESS]: 'refused' } }),
+];
+
+const cases: Case[] = [
+  {
+    name: 'a healthy steady state emits nothing',
+    frames: series(at(0), 30, S10),
+    expect: [],
+  },
+  {
+    name: 'SIGKILL: unresponsive, then down after the window, then failover A -> B in one incident',
+    frames: SIGKILL,
+    expect: ['MASTER_UNRESPONSIVE', 'MASTER_DOWN', 'FAILOVER_COMPLETED'],
+    check: ({ events, steps, state }) => {
+      assert.deepEqual(types(steps[3] ?? []), ['MASTER_UNRESPONSIVE']);
+      assert.deepEqual(types(steps[6] ?? []), ['MASTER_DOWN']);
+      const failover = only(events, 'FAILOVER_COMPLETED');
+      assert.equal(failover.severity, 'critical');
+      assert.deepEqual(failover.facts.from, {
+        address: A_ADDRESS,
+        fabricPort: 45678,
+        startTime: A.startTime,
+      });
+      assert.deepEqual(failover.facts.to, { address: B_ADDRESS, fabricPort: 45678, startTime: B.startTime });
+      assert.equal(failover.facts.outageMs, 30 * SECOND); // last seen at 40 s, B seen at 70 s
+      assert.equal(failover.facts.detectedMs, at(70) - B.registeredAt);
+      assert.equal(failover.facts.observedGap, false);
+      assert.equal(failover.at, new Date(at(70)).toISOString());
+      assert.match(failover.summary, /10\.0\.0\.11.*10\.0\.0\.12/);
+      assert.ok(failover.steps?.some((step) => step.includes(`Restart Dremio on ${A_ADDRESS}`)));
+      assert.ok(failover.steps?.some((step) => /queries/.test(step)));
+      const keys = new Set(events.map((event) => event.incidentKey));
+      assert.equal(keys.size, 1, 'one master incident from warning to failover');
+      assert.deepEqual(
+        events.map((event) => event.incidentAction),
+        ['open', 'update', 'resolve'],
+      );
+      assert.match(events[0]?.incidentKey ?? '', /^prod\/master\/E\d+$/);
+      assert.deepEqual(state.incidents, []);
+    },
+  },
+  {
+    name: 'MASTER_RESPONSIVE when the same master answers again',
+    frames: [
+      ...series(at(0), 3, S10, { http: { [A_ADDRESS]: 'timeout' } }),
+      snapshot(at(30), { http: { [A_ADDRESS]: 'unreachable' } }),
+      snapshot(at(40)),
+    ],
+    expect: ['MASTER_UNRESPONSIVE', 'MASTER_RESPONSIVE'],
+    check: ({ events, state }) => {
+      assert.equal(events[1]?.incidentAction, 'resolve');
+      assert.equal(events[1]?.incidentKey, events[0]?.incidentKey);
+      assert.deepEqual(state.incidents, []);
+    },
+  },
+  {
+    name: 'two silent probes are not enough',
+    frames: [
+      ...series(at(0), 2, S10, { http: { [A_ADDRESS]: 'refused' } }),
+      snapshot(at(20)),
+      snapshot(at(30), { http: { [A_ADDRESS]: 'refused' } }),
+    ],
+    expect: [],
+  },
+  {
+    name: 'a 503 from the master itself is an answer, not silence',
+    frames: series(at(0), 5, S10, { http: { [A_ADDRESS]: 'master_down' } }),
+    expect: [],
+  },
+  {
+    name: 'short gap: a failover faster than the confirm window is its own incident, opened and resolved',
+    frames: [
+      snapshot(at(0)),
+      snapshot(at(3), { master: null }),
+      snapshot(at(6), { master: null }),
+      snapshot(at(9), { master: B }),
+    ],
+    expect: ['FAILOVER_COMPLETED'],
+    check: ({ events, state }) => {
+      const failover = only(events, 'FAILOVER_COMPLETED');
+      assert.equal(failover.incidentAction, 'notice');
+      assert.equal(failover.facts.outageMs, 9 * SECOND);
+      assert.equal(failover.facts.masterDownAt, null);
+      assert.deepEqual(state.incidents, []);
+    },
+  },
+  {
+    name: 'direct change of master between two snapshots',
+    frames: [snapshot(at(0)), snapshot(at(10), { master: B })],
+    expect: ['FAILOVER_COMPLETED'],
+  },
+  {
+    name: 'one empty snapshot over the window is not MASTER_DOWN (two snapshots are needed)',
+    frames: [snapshot(at(0)), snapshot(at(60), { master: null }), snapshot(at(120))],
+    expect: [],
+  },
+  {
+    name: 'restart on the same address (new start time) is MASTER_RESTARTED, not a failover',
+    frames: [snapshot(at(0)), snapshot(at(10), { master: null }), snapshot(at(15), { master: A_RESTARTED })],
+    expect: ['MASTER_RESTARTED'],
+    check: ({ events }) => {
+      const restarted = only(events, 'MASTER_RESTARTED');
+      assert.equal(restarted.severity, 'warning');
+      assert.equal(restarted.incidentAction, 'notice');
+    },
+  },
+  {
+    name: 'a restart slower than the window resolves the MASTER_DOWN incident',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 3, S10, { master: null }),
+      snapshot(at(40), { master: A_RESTARTED }),
+    ],
+    expect: ['MASTER_DOWN', 'MASTER_RESTARTED'],
+    check: ({ events }) => {
+      assert.equal(events[1]?.incidentAction, 'resolve');
+      assert.equal(events[1]?.incidentKey, events[0]?.incidentKey);
+    },
+  },
+  {
+    name: 'the same master back after MASTER_DOWN is MASTER_RETURNED',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 2, S10, { master: null }),
+      snapshot(at(30), { master: A_RENEWED }),
+    ],
+    expect: ['MASTER_DOWN', 'MASTER_RETURNED'],
+    check: ({ events }) => {
+      const back = only(events, 'MASTER_RETURNED');
+      assert.equal(back.severity, 'info');
+      assert.equal(back.incidentAction, 'resolve');
+      assert.equal(back.facts.sessionRenewed, true);
+      assert.equal(back.facts.downForMs, 30 * SECOND);
+    },
+  },
+  {
+    name: 'session renewal: same identity and znode, new ephemeralOwner',
+    frames: [
+      snapshot(at(0)),
+      snapshot(at(10), { master: A_RENEWED }),
+      snapshot(at(20), { master: A_RENEWED }),
+    ],
+    expect: ['ZK_SESSION_RENEWED'],
+    check: ({ events }) => {
+      const renewed = only(events, 'ZK_SESSION_RENEWED');
+      assert.equal(renewed.severity, 'info');
+      assert.equal(renewed.facts.fromSession, A.ephemeralOwner);
+      assert.equal(renewed.facts.toSession, A_RENEWED.ephemeralOwner);
+    },
+  },
+  {
+    name: 'session renewal across a short blip of B/master',
+    frames: [snapshot(at(0)), snapshot(at(10), { master: null }), snapshot(at(15), { master: A_RENEWED })],
+    expect: ['ZK_SESSION_RENEWED'],
+  },
+  {
+    name: 'no master at the first look: MASTER_DOWN, then MASTER_RETURNED (no earlier master to fail over from)',
+    frames: [...series(at(0), 3, S10, { master: null }), snapshot(at(30), { master: B })],
+    expect: ['MASTER_DOWN', 'MASTER_RETURNED'],
+    check: ({ events }) => {
+      assert.equal(events[0]?.facts.previous, null);
+      assert.equal(events[1]?.facts.previous, null);
+    },
+  },
+  {
+    name: 'the confirm window is a policy',
+    frames: [snapshot(at(0)), ...series(at(10), 4, S10, { master: null })],
+    policy: defaultPolicy({ masterDownConfirmMs: 30 * SECOND }),
+    expect: ['MASTER_DOWN'],
+    check: ({ steps }) => assert.deepEqual(types(steps[4] ?? []), ['MASTER_DOWN']),
+  },
+  {
+    name: 'split brain confirmed over two snapshots, then resolved',
+    frames: [
+      snapshot(at(0)),
+      snapshot(at(10), { masters: [A, B] }),
+      snapshot(at(20), { masters: [A, B] }),
+      snapshot(at(30), { masters: [A, B] }),
+      snapshot(at(40)),
+    ],
+    expect: ['SPLIT_BRAIN_SUSPECTED', 'SPLIT_BRAIN_RESOLVED'],
+    check: ({ events }) => {
+      assert.equal(events[0]?.severity, 'critical');
+      assert.match(events[0]?.summary ?? '', /10\.0\.0\.11.*10\.0\.0\.12/);
+      assert.equal(events[1]?.incidentKey, events[0]?.incidentKey);
+      assert.equal(events[1]?.incidentAction, 'resolve');
+    },
+  },
+  {
+    name: 'a single split-brain snapshot is not enough',
+    frames: [snapshot(at(0)), snapshot(at(10), { masters: [A, B] }), snapshot(at(20))],
+    expect: [],
+  },
+];
+
+describe('detect: the master', () => {
+  for (const { name, frames, policy, expect, check } of cases) {
+    it(name, () => {
+      const run = replay(frames, policy);
+      assert.deepEqual(types(run.events), expect);
+      check?.(run);
+    });
+  }
+});
