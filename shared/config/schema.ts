@@ -202,9 +202,13 @@ const zookeeperSchema = z
     fourLetterWordTimeoutMs: integer(100, 60_000)
       .default(1000)
       .meta({ description: 'Time allowed for each four-letter word (srvr, mntr, ruok), in milliseconds.' }),
-    sessionTimeoutMs: integer(2000, 600_000).default(30_000).meta({
-      description: "Session timeout the monitor's own session requests in watch mode, in milliseconds.",
-    }),
+    sessionTimeoutMs: integer(2000, 600_000)
+      .default(90_000)
+      .meta({
+        description:
+          "Session timeout the monitor's sessions request, in milliseconds. The default is Dremio's own request, so " +
+          'the server grants the monitor what it grants Dremio, and the takeover budget is judged against it.',
+      }),
   })
   .meta({ description: "Where the cluster's ZooKeeper is and how long to wait for it." });
 

@@ -183,13 +183,15 @@ export class ClusterObserver {
     through: ZooKeeperSession | ObservationRound,
     watcher?: ZnodeWatcher,
   ): Promise<ZooKeeperRead> {
-    const { connect, connectTimeoutMs, operationTimeoutMs } = cluster.zookeeper;
+    // The configured request (Dremio's 90 s by default): the server grants us what it grants Dremio.
+    const { connect, connectTimeoutMs, operationTimeoutMs, sessionTimeoutMs } = cluster.zookeeper;
     let session: ZooKeeperSession;
     try {
       session =
         through instanceof ObservationRound
-          ? await through.session(`${connect}|${connectTimeoutMs}|${operationTimeoutMs}`, () =>
-              this.#openSession({ connect, connectTimeoutMs, operationTimeoutMs, sessionTimeoutMs: 10_000 }),
+          ? await through.session(
+              `${connect}|${connectTimeoutMs}|${operationTimeoutMs}|${sessionTimeoutMs}`,
+              () => this.#openSession({ connect, connectTimeoutMs, operationTimeoutMs, sessionTimeoutMs }),
             )
           : through;
     } catch (error) {

@@ -86,7 +86,7 @@ describe('parseConfig: defaults', () => {
             connectTimeoutMs: 3000,
             operationTimeoutMs: 2000,
             fourLetterWordTimeoutMs: 1000,
-            sessionTimeoutMs: 30000,
+            sessionTimeoutMs: 90000,
           },
           coordinators: [
             { address: 'coord-a.corp', webUrl: 'http://coord-a.corp:9047', role: 'master-candidate' },
