@@ -38,7 +38,8 @@ describe('emulated Dremio failover on real ZooKeeper', () => {
   }
 
   it('SIGKILL of the master: znodes outlive it until the session expires, then the standby takes over', async (t) => {
-    const dremio = await cluster('kill');
+    // A start-up long enough that the gap (no master, coordinator 503) is seen on a loaded machine too.
+    const dremio = await cluster('kill', { startupDelayMs: 800 });
     t.after(() => dremio.stop());
     const paths = znodePaths({ clusterId: 'kill' });
     const [before] = await readChildren(session, paths.master);
@@ -83,7 +84,7 @@ describe('emulated Dremio failover on real ZooKeeper', () => {
     assert.ok(electedAt >= masterGoneAt - 200, 'elected only once the old session expired');
     assert.ok(gap.at >= masterGoneAt - 100);
     t.diagnostic(
-      `failover timeline (session ${SESSION_MS} ms, start-up 200 ms): lock +${lockAt - killedAt} ms, ` +
+      `failover timeline (session ${SESSION_MS} ms, start-up 800 ms): lock +${lockAt - killedAt} ms, ` +
         `master znode gone +${expiry} ms, coordinator 503 seen +${gap.at - killedAt} ms, ` +
         `elected +${electedAt - killedAt} ms, registered +${registeredAt - killedAt} ms, ` +
         `serving 200 +${servingAt - killedAt} ms`,

@@ -1,0 +1,111 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ClusterMonitor } from '../shared/cluster-monitor.ts';
+import type { ClusterConfig } from '../shared/config/index.ts';
+import { ConfigError, loadConfigFromEnvironment, type MonitorConfig } from '../shared/config/index.ts';
+import { defaultPolicy } from '../shared/detect/index.ts';
+import {
+  connectStore,
+  DataDirInUseError,
+  DEFAULT_DATA_DIR,
+  DEFAULT_TABLE_NAME,
+  type Store,
+  startLocalStore,
+} from '../shared/record/index.ts';
+import { EXIT } from './exit-codes.ts';
+
+/** A usage or configuration problem: printed as is, exit code 3. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const STORE_OPTIONS = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'store-endpoint': { type: 'string' },
+  table: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const STORE_USAGE =
+  '[--config FILE] [--data-dir DIR (default ./.dremio-ha-monitor)] [--store-endpoint URL] [--table NAME]';
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export async function loadConfig(path: string | undefined): Promise<MonitorConfig> {
+  try {
+    return await loadConfigFromEnvironment(path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export interface OpenedStore {
+  readonly store: Store;
+  /** Where other processes can reach this store. */
+  readonly endpoint: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The store: DynamoDB (or a store another process serves) at `--store-endpoint`, else the embedded
+ * local store in `--data-dir`; when another process already holds that directory, its endpoint.
+ */
+export async function openStore(values: {
+  'data-dir'?: string | undefined;
+  'store-endpoint'?: string | undefined;
+  table?: string | undefined;
+}): Promise<OpenedStore> {
+  const tableName = values.table ?? DEFAULT_TABLE_NAME;
+  const connect = (endpoint: string) => {
+    const connected = connectStore({ endpoint, tableName });
+    return { store: connected.store, endpoint, close: () => connected.close() };
+  };
+  if (values['store-endpoint']) return connect(values['store-endpoint']);
+  try {
+    const local = await startLocalStore({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, tableName });
+    return { store: local.store, endpoint: local.endpoint, close: () => local.close() };
+  } catch (error) {
+    if (error instanceof DataDirInUseError && error.endpoint) return connect(error.endpoint);
+    throw error;
+  }
+}
+
+export function selectClusters(config: MonitorConfig, name: string | undefined): ClusterConfig[] {
+  if (!name) return config.clusters;
+  const found = config.clusters.filter((cluster) => cluster.name === name);
+  if (found.length === 0) {
+    throw new UsageError(
+      `no cluster named "${name}" (configured: ${config.clusters.map((cluster) => cluster.name).join(', ')})`,
+    );
+  }
+  return found;
+}
+
+export function monitorFor(cluster: ClusterConfig, store: Store): ClusterMonitor {
+  return new ClusterMonitor(cluster, {
+    store,
+    policy: defaultPolicy({ minimumExecutors: cluster.executors.minimum }),
+  });
+}
+
+/** Runs a command body: usage errors print and exit 3; anything else is a bug and propagates. */
+export async function runCommand(name: string, usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`dremio-ha-monitor ${name}: ${error.message}\nusage: dremio-ha-monitor ${name} ${usage}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
