@@ -267,6 +267,40 @@ const executorsSchema = z
   })
   .meta({ description: 'Expectations about the executors.' });
 
+const detectionSchema = z
+  .strictObject({
+    unresponsiveProbes: integer(1, 1000).optional().meta({
+      description:
+        'Snapshots with the master registered but not answering before MASTER_UNRESPONSIVE. Default 3.',
+    }),
+    masterDownConfirmMs: integer(0, 3_600_000).optional().meta({
+      description: 'How long no master must be registered before MASTER_DOWN. Default 10000.',
+    }),
+    confirmSnapshots: integer(1, 1000).optional().meta({
+      description:
+        'Snapshots that confirm a condition (split brain, executors, ZooKeeper, observation). Default 2.',
+    }),
+    sessionTimeoutMs: integer(1, 3_600_000).optional().meta({
+      description:
+        "Dremio's negotiated ZooKeeper session timeout, when it differs from the monitor's. Default: as observed.",
+    }),
+    standbyStartupBudgetMs: integer(0, 86_400_000).optional().meta({
+      description:
+        'Time a standby may take to start once the session expired, before TAKEOVER_OVERDUE. Default 180000.',
+    }),
+    coordinatorDownProbes: integer(1, 1000).optional().meta({
+      description: 'Snapshots of a coordinator not answering before COORDINATOR_DOWN. Default 3.',
+    }),
+    flapChanges: integer(2, 1000).optional().meta({
+      description: 'Leadership changes within flapWindowMs that make FLAPPING. Default 3.',
+    }),
+    flapWindowMs: integer(1, 86_400_000).optional().meta({ description: 'Default 1800000 (30 min).' }),
+    repeatIntervalMs: integer(1, 86_400_000).optional().meta({
+      description: 'Reminder interval of an open, unacknowledged incident. Default 1800000 (30 min).',
+    }),
+  })
+  .meta({ description: 'Detection policy overrides; every key defaults as in the README event reference.' });
+
 function findDuplicates(values: readonly unknown[], key: (value: string) => string = (value) => value) {
   const seen = new Set<string>();
   const duplicates: Array<{ index: number; value: string }> = [];
@@ -335,6 +369,7 @@ const clusterSchema = z
       .meta({ description: 'Every master candidate and coordinator of the cluster; addresses are unique.' }),
     http: httpSchema.prefault({}),
     executors: executorsSchema.prefault({}),
+    detection: detectionSchema.prefault({}),
     runbookUrl: httpUrl.optional().meta({ description: 'Link put in every notification about the cluster.' }),
   })
   .meta({ description: 'One Dremio HA cluster.' });
