@@ -36,6 +36,8 @@ function describeAnswer(http: ServerStatus): string {
  * COORDINATOR_RECOVERED at its first good answer, or when it leaves the configuration.
  */
 export function judgeCoordinators(ctx: Context, snapshot: Snapshot, policy: DetectionPolicy): void {
+  // Counting probes needs new probes: a repeated answer says nothing more.
+  if (!ctx.httpFresh) return;
   const observed = snapshot.coordinators.filter((coordinator) => coordinator.role === 'coordinator');
   const before = new Map(ctx.state.coordinators.map((track) => [track.address, track.condition]));
   const next: CoordinatorTrack[] = [];

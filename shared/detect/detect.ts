@@ -47,7 +47,11 @@ export function detect(
   }
   const base = previous ?? initialState(snapshot.cluster);
   if (base.lastObservedAt !== null && observedAt <= base.lastObservedAt) return { state: base, events: [] };
-  const ctx: Context = { state: cloneState(base), newId, events: [], time: observedAt };
+  const httpAt = snapshot.httpObservedAt === undefined ? observedAt : Date.parse(snapshot.httpObservedAt);
+  const lastHttpAt = base.lastHttpObservedAt ?? null;
+  const httpFresh = lastHttpAt === null || httpAt > lastHttpAt;
+  const ctx: Context = { state: cloneState(base), newId, events: [], time: observedAt, httpFresh };
+  if (httpFresh) ctx.state.lastHttpObservedAt = httpAt;
   advanceMaintenance(ctx);
   judgeSnapshot(ctx, snapshot, policy);
   ctx.state.lastObservedAt = observedAt;
@@ -65,7 +69,7 @@ export function tick(
   policy: DetectionPolicy,
   newId: () => string,
 ): Transition {
-  const ctx: Context = { state: cloneState(state), newId, events: [], time: now };
+  const ctx: Context = { state: cloneState(state), newId, events: [], time: now, httpFresh: false };
   timePass(ctx, now, policy);
   return { state: ctx.state, events: ctx.events };
 }

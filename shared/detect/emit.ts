@@ -8,6 +8,8 @@ export interface Context {
   readonly events: MonitorEvent[];
   /** Epoch ms of what is being judged: the snapshot's observedAt, or the clock for time-only steps. */
   time: number;
+  /** The snapshot's server_status answers are new probes (not repeated from an earlier snapshot). */
+  httpFresh: boolean;
 }
 
 /** How an event relates to an incident (see IncidentAction in event.ts). */

@@ -90,7 +90,7 @@ export function acknowledge(
   if (found.acknowledged) {
     return rejected(state, { kind: 'already_acknowledged', incidentKey, acknowledged: found.acknowledged });
   }
-  const ctx: Context = { state: cloneState(state), newId, events: [], time: now };
+  const ctx: Context = { state: cloneState(state), newId, events: [], time: now, httpFresh: false };
   const incident = ctx.state.incidents.find((candidate) => candidate.key === incidentKey) as Incident;
   incident.acknowledged = { by, reason, at: now };
   emit(ctx, {

@@ -1,7 +1,7 @@
 import type { DetectorState } from './state.ts';
 
 /** Fields that move with every snapshot without changing any judgement. */
-const VOLATILE_KEYS = new Set(['lastObservedAt', 'clockAt', 'lastSeenAt']);
+const VOLATILE_KEYS = new Set(['lastObservedAt', 'lastHttpObservedAt', 'clockAt', 'lastSeenAt']);
 
 function material(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(material);

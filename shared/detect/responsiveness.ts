@@ -24,6 +24,8 @@ export function judgeResponsiveness(
   snapshot: Snapshot,
   policy: DetectionPolicy,
 ): void {
+  // Counting probes needs new probes: a repeated answer says nothing more.
+  if (!ctx.httpFresh) return;
   const answer = answerOf(snapshot, track.master.address);
   const previous = track.responsiveness;
   if (answer === null || !SILENT.has(answer)) {

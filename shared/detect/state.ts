@@ -11,6 +11,8 @@ export interface DetectorState {
   cluster: string;
   /** observedAt of the newest snapshot judged; older or equal snapshots are ignored. */
   lastObservedAt: number | null;
+  /** When the latest server_status answers judged were probed: a repeated answer is not a new probe. */
+  lastHttpObservedAt?: number | null;
   /** The latest time the time-only transitions ran at (tick, detect, commands): never goes back. */
   clockAt: number | null;
   /** The session timeout ZooKeeper granted in the latest snapshot that said, for TAKEOVER_OVERDUE. */

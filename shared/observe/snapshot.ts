@@ -66,6 +66,11 @@ export interface Snapshot {
   readonly cluster: string;
   /** ISO time when the observation started. */
   readonly observedAt: string;
+  /**
+   * When the coordinators' server_status was probed, when earlier than `observedAt`: a watch-mode
+   * snapshot taken on a ZooKeeper change carries the latest HTTP results, which are not new probes.
+   */
+  readonly httpObservedAt?: string;
   readonly durationMs: number;
   readonly durations: { readonly zookeeperMs: number; readonly serversMs: number; readonly httpMs: number };
   readonly zookeeper: ZooKeeperObservation;

@@ -82,7 +82,8 @@ export function watchCluster(
       const zookeeper = await observer.readZooKeeper(cluster, problems, session, watcher);
       const zookeeperMs = Math.round((performance.now() - started) * 100) / 100;
       const parts = { ...last, startedAt, durationMs: zookeeperMs, zookeeper, zookeeperMs, problems };
-      if (!closed) options.onSnapshot(assembleSnapshot(cluster, parts), 'change');
+      const httpObservedAt = new Date(last.startedAt).toISOString();
+      if (!closed) options.onSnapshot({ ...assembleSnapshot(cluster, parts), httpObservedAt }, 'change');
     });
 
   function schedule(): void {

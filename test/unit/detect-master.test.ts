@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DetectionPolicy, defaultPolicy, type MonitorEvent } from '../../shared/detect/index.ts';
+import { type DetectionPolicy, defaultPolicy, detect, type MonitorEvent } from '../../shared/detect/index.ts';
 import {
   A,
   A_ADDRESS,
@@ -9,6 +9,7 @@ import {
   B,
   B_ADDRESS,
   type Frame,
+  idGenerator,
   type Replay,
   replay,
   SECOND,
@@ -247,4 +248,26 @@ describe('detect: the master', () => {
       check?.(run);
     });
   }
+});
+
+describe('repeated server_status answers (watch-mode change snapshots)', () => {
+  it('never counts an answer repeated from an earlier probe towards MASTER_UNRESPONSIVE', () => {
+    const policy = defaultPolicy({ unresponsiveProbes: 2 });
+    const newId = idGenerator();
+    let state = detect(null, snapshot(T0), T0, policy, newId).state;
+    // Five change snapshots that all repeat one refused probe: one probe, not five.
+    const probedAt = new Date(T0 + SECOND).toISOString();
+    for (let index = 1; index <= 5; index += 1) {
+      const at = T0 + SECOND + index * 10;
+      const repeated = { ...snapshot(at, { http: { [A_ADDRESS]: 'refused' } }), httpObservedAt: probedAt };
+      const step = detect(state, repeated, at, policy, newId);
+      assert.deepEqual(types(step.events), []);
+      state = step.state;
+    }
+    // A new probe that still finds it silent is the second: now it is announced.
+    const fresh = snapshot(T0 + 2 * SECOND, { http: { [A_ADDRESS]: 'refused' } });
+    assert.deepEqual(types(detect(state, fresh, T0 + 2 * SECOND, policy, newId).events), [
+      'MASTER_UNRESPONSIVE',
+    ]);
+  });
 });
