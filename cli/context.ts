@@ -93,7 +93,7 @@ export function selectClusters(config: MonitorConfig, name: string | undefined):
 export function monitorFor(cluster: ClusterConfig, store: Store): ClusterMonitor {
   return new ClusterMonitor(cluster, {
     store,
-    policy: defaultPolicy({ minimumExecutors: cluster.executors.minimum }),
+    policy: defaultPolicy({ ...cluster.detection, minimumExecutors: cluster.executors.minimum }),
   });
 }
 
