@@ -9,13 +9,13 @@ import { ClusterMonitor } from '../shared/cluster-monitor.ts';
 import { parseConfig } from '../shared/config/index.ts';
 import { defaultPolicy } from '../shared/detect/index.ts';
 import { znodePaths } from '../shared/dremio/paths.ts';
-import { encodeRegistration } from '../shared/dremio/registration.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { watchCluster } from '../shared/observe/watcher.ts';
 import type { Store } from '../shared/record/index.ts';
 import { ZooKeeperSession } from '../shared/zookeeper/session.ts';
 import { StatusServer } from '../test/support/dremio/status-server.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
+import { fakeRegistration } from '../test/support/registrations.ts';
 import { startZooKeeper } from '../test/support/zookeeper.ts';
 import { summary } from './stats.ts';
 
@@ -31,29 +31,11 @@ const paths = znodePaths({ clusterId: 'bench' });
 const web = new StatusServer(() => true);
 const port = await web.listen('127.0.0.1', 0);
 
-function registration(name: string, startTime: number): Uint8Array {
-  return encodeRegistration({
-    id: randomUUID(),
-    name,
-    registrationTimeUtc: startTime,
-    address: '127.0.0.1',
-    userPort: 31010,
-    fabricPort: 45678,
-    conduitPort: -1,
-    startTime,
-    dremioVersion: '25.2.0',
-    nodeTag: '',
-    availableCores: 8,
-    maxDirectMemory: 1,
-    roles: { sqlQuery: true, javaExecutor: false, master: name === 'master' },
-  });
-}
-
 async function registerMaster(): Promise<string> {
   await writer.ensurePath(paths.master);
   return writer.create(
     `${paths.master}/${randomUUID()}`,
-    registration('master', Date.now()),
+    fakeRegistration('master', '127.0.0.1'),
     zookeeper.CreateMode.EPHEMERAL,
   );
 }

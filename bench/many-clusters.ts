@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import zookeeper from 'node-zookeeper-client';
 import { znodePaths } from '../shared/dremio/paths.ts';
-import { encodeRegistration } from '../shared/dremio/registration.ts';
+import type { ServiceSetName } from '../shared/dremio/registration.ts';
 import { ZooKeeperSession } from '../shared/zookeeper/session.ts';
 import { StatusServer } from '../test/support/dremio/status-server.ts';
+import { fakeRegistration } from '../test/support/registrations.ts';
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 100);
 const zk = { connectString: process.env.BENCH_ZK ?? '' };
@@ -22,21 +23,7 @@ const writer = await ZooKeeperSession.open({
 async function register(path: string, address: string, name: string): Promise<void> {
   const id = randomUUID();
   await writer.ensurePath(path);
-  const registration = encodeRegistration({
-    id,
-    name,
-    registrationTimeUtc: Date.now(),
-    address,
-    userPort: 31010,
-    fabricPort: 45678,
-    conduitPort: -1,
-    startTime: Date.now(),
-    dremioVersion: '25.2.0',
-    nodeTag: '',
-    availableCores: 8,
-    maxDirectMemory: 1,
-    roles: { sqlQuery: true, javaExecutor: name === 'executor', master: name === 'master' },
-  });
+  const registration = fakeRegistration(name as ServiceSetName, address);
   await writer.create(`${path}/${id}`, registration, zookeeper.CreateMode.EPHEMERAL);
 }
 

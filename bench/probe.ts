@@ -4,36 +4,17 @@
  * into ZooKeeper and in-process server_status endpoints, so the figure is the monitor's cost alone.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import zookeeper from 'node-zookeeper-client';
 import { parseConfig } from '../shared/config/index.ts';
 import { znodePaths } from '../shared/dremio/paths.ts';
-import { encodeRegistration } from '../shared/dremio/registration.ts';
 import { ClusterObserver, observeClusters } from '../shared/observe/observer.ts';
 import { watchCluster } from '../shared/observe/watcher.ts';
 import { ZooKeeperSession } from '../shared/zookeeper/session.ts';
+import { fakeRegistration } from '../test/support/registrations.ts';
 import { startZooKeeper } from '../test/support/zookeeper.ts';
 import { summary } from './stats.ts';
-
-function executorRegistration(address: string): Uint8Array {
-  return encodeRegistration({
-    id: randomUUID(),
-    name: 'executor',
-    registrationTimeUtc: Date.now(),
-    address,
-    userPort: -1,
-    fabricPort: 45678,
-    conduitPort: -1,
-    startTime: Date.now(),
-    dremioVersion: '25.2.0',
-    nodeTag: '',
-    availableCores: 8,
-    maxDirectMemory: 1,
-    roles: { sqlQuery: false, javaExecutor: true, master: false },
-  });
-}
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 100);
 // Every simulated cluster shares this ensemble and 127.0.0.1, so lift ZooKeeper's 60 connections per IP.
@@ -119,7 +100,7 @@ try {
     changedAt = performance.now();
     await writer.create(
       `${znodePaths({ clusterId: first.zookeeper.clusterId }).executor}/extra-${round}`,
-      executorRegistration(`10.99.0.${round}`),
+      fakeRegistration('executor', `10.99.0.${round}`),
       zookeeper.CreateMode.EPHEMERAL,
     );
     await seen;

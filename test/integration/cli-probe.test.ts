@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCli as run } from '../support/cli.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
-
-const BIN = new URL('../../bin/dremio-ha-monitor.js', import.meta.url).pathname;
-
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('dremio-ha-monitor probe', () => {
   let zk: ZooKeeperCluster;

@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import { BIN, runCli as run } from '../support/cli.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startDynalite, TEST_TABLE } from '../support/dynalite.ts';
 import { killOnExit } from '../support/processes.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
-
-const BIN = new URL('../../bin/dremio-ha-monitor.js', import.meta.url).pathname;
 
 interface Printed {
   readonly id: string;
@@ -23,21 +22,6 @@ interface Printed {
   readonly incidentKey: string;
   readonly from?: { address: string };
   readonly to?: { address: string };
-}
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('dremio-ha-monitor watch, events, status, ack, maintenance', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import zookeeper from 'node-zookeeper-client';
-import { encodeRegistration } from '../../shared/dremio/registration.ts';
+
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import type { Snapshot } from '../../shared/observe/snapshot.ts';
 import { type SessionEvent, type WatchCause, watchCluster } from '../../shared/observe/watcher.ts';
@@ -9,6 +9,7 @@ import { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { ZooKeeperLink } from '../support/dremio/zookeeper-link.ts';
 import { clusterConfigFor } from '../support/monitor-config.ts';
+import { fakeRegistration } from '../support/registrations.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
@@ -58,21 +59,7 @@ describe('watching a cluster through a held ZooKeeper session', () => {
         [1, 2, 3].map((index) =>
           session.create(
             `/dremio/executor/extra-${round}-${index}`,
-            encodeRegistration({
-              id: `extra-${round}-${index}`,
-              name: 'executor',
-              registrationTimeUtc: Date.now(),
-              address: `10.0.${round}.${index}`,
-              userPort: -1,
-              fabricPort: 45678,
-              conduitPort: -1,
-              startTime: Date.now(),
-              dremioVersion: 'x',
-              nodeTag: '',
-              availableCores: 1,
-              maxDirectMemory: 1,
-              roles: { sqlQuery: false, javaExecutor: true, master: false },
-            }),
+            fakeRegistration('executor', `10.0.${round}.${index}`),
             zookeeper.CreateMode.EPHEMERAL,
           ),
         ),
