@@ -1,0 +1,40 @@
+import type { MonitorEvent } from '../detect/event.ts';
+
+/** What a notifier knows about the cluster an event is about, beyond the event itself. */
+export interface NotificationContext {
+  /** The runbook link from the cluster's configuration, if any. */
+  readonly runbookUrl?: string;
+  /** The Dremio UI of the master the event names (the new master on a failover), if known. */
+  readonly masterWebUrl?: string;
+  /** True when the monitor will restart the failed master itself (remediation enabled). */
+  readonly remediationEnabled?: boolean;
+}
+
+export interface Notification {
+  readonly event: MonitorEvent;
+  readonly context: NotificationContext;
+  /**
+   * What an earlier delivery of this incident on this channel returned (for example the Slack
+   * message `ts` of the incident's first message, to thread under and update). Empty at first.
+   */
+  readonly thread?: string;
+}
+
+/**
+ * The answer of one delivery attempt. Only the adapter knows whether a failure is worth retrying;
+ * the retry loop is written once, in the delivery stage.
+ */
+export type DeliveryOutcome =
+  /** `thread`: a reference later messages of the incident can use (Slack `ts`, SNS MessageId). */
+  | { readonly kind: 'delivered'; readonly thread?: string }
+  /** Worth trying again: 429, 5xx, timeouts, throttling. `afterMs` when the service said when. */
+  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number }
+  /** Will never work as configured: a revoked webhook, a missing topic, no permission. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/** One channel of one technology. Reasons never contain secrets (webhook URLs, tokens). */
+export interface Notifier {
+  /** The configured channel name (`oncall-slack`, `pager-sns`...). */
+  readonly channel: string;
+  send(notification: Notification, signal: AbortSignal): Promise<DeliveryOutcome>;
+}
