@@ -1,4 +1,10 @@
-import { EVENT_TYPES, type EventType, type MonitorEvent, type Severity } from '../detect/event.ts';
+import {
+  EVENT_TYPES,
+  type EventType,
+  type IncidentAction,
+  type MonitorEvent,
+  type Severity,
+} from '../detect/event.ts';
 import type { ItemKey } from './store-error.ts';
 
 /**
@@ -28,6 +34,14 @@ export const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 const SEVERITIES: readonly string[] = ['info', 'warning', 'critical'] satisfies Severity[];
 const TYPES: readonly string[] = EVENT_TYPES;
+const INCIDENT_ACTIONS: readonly string[] = [
+  'open',
+  'update',
+  'remind',
+  'acknowledge',
+  'resolve',
+  'notice',
+] satisfies IncidentAction[];
 
 /**
  * The JSON form of a value (what is stored): undefined properties dropped, Dates as strings, -0 as 0.
@@ -87,7 +101,7 @@ export function parseEventItem(item: Record<string, unknown>): Parsed {
 
 function parseEvent(item: Record<string, unknown>): Parsed {
   const bad = (reason: string): Parsed => ({ kind: 'bad', reason });
-  const { id, cluster, type, severity, at, incidentKey, summary, facts, steps, suppressed } = item;
+  const { id, cluster, type, severity, at, incidentKey, summary, facts, steps, suppressed, incidentAction } = item;
   if (typeof id !== 'string' || !ULID_PATTERN.test(id)) return bad('id is not an upper-case ULID');
   if (typeof cluster !== 'string' || cluster === '') return bad('cluster is not a non-empty string');
   if (typeof type !== 'string' || !TYPES.includes(type)) return bad('type is not a known event type');
@@ -101,6 +115,9 @@ function parseEvent(item: Record<string, unknown>): Parsed {
     return bad('steps is not a list of strings');
   }
   if (suppressed !== undefined && typeof suppressed !== 'boolean') return bad('suppressed is not a boolean');
+  if (incidentAction !== undefined && !INCIDENT_ACTIONS.includes(incidentAction as string)) {
+    return bad('incidentAction is not an incident action');
+  }
   const event: MonitorEvent = {
     id,
     cluster,
@@ -112,6 +129,7 @@ function parseEvent(item: Record<string, unknown>): Parsed {
     facts: facts as Record<string, unknown>,
     ...(steps === undefined ? {} : { steps: steps as string[] }),
     ...(suppressed === undefined ? {} : { suppressed }),
+    ...(incidentAction === undefined ? {} : { incidentAction: incidentAction as IncidentAction }),
   };
   return { kind: 'event', event };
 }

@@ -48,6 +48,7 @@ function makeEvents(
       facts: { index: i, master: { address: '10.0.0.1', fabricPort: 45678 }, addresses: ['a', 'b'] },
       ...(i % 3 === 0 ? { steps: ['restart the node'] } : {}),
       ...(i % 4 === 0 ? { suppressed: i % 8 === 0 } : {}),
+      ...(i % 2 === 0 ? { incidentAction: i % 4 === 0 ? ('open' as const) : ('resolve' as const) } : {}),
     };
   });
 }
