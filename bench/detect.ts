@@ -11,10 +11,10 @@ import { defaultPolicy } from '../shared/detect/index.ts';
 import { znodePaths } from '../shared/dremio/paths.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { watchCluster } from '../shared/observe/watcher.ts';
-import type { Store } from '../shared/record/index.ts';
 import { ZooKeeperSession } from '../shared/zookeeper/session.ts';
 import { StatusServer } from '../test/support/dremio/status-server.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
+import { recordingStore } from '../test/support/recording-store.ts';
 import { fakeRegistration } from '../test/support/registrations.ts';
 import { startZooKeeper } from '../test/support/zookeeper.ts';
 import { summary } from './stats.ts';
@@ -40,22 +40,8 @@ async function registerMaster(): Promise<string> {
   );
 }
 
-let commits = 0;
-const committedAt = new Map<string, number>();
-const counting: Store = {
-  load: (cluster) => dynalite.store.load(cluster),
-  events: (query) => dynalite.store.events(query),
-  clusters: () => dynalite.store.clusters(),
-  acquireLease: (...args) => dynalite.store.acquireLease(...args),
-  releaseLease: (...args) => dynalite.store.releaseLease(...args),
-  async commit(cluster, version, state, events) {
-    commits += 1;
-    const result = await dynalite.store.commit(cluster, version, state, events);
-    for (const event of events) committedAt.set(event.type, performance.now());
-    return result;
-  },
-};
-
+const recording = recordingStore(dynalite.store);
+let masterDownCommittedAt: number | undefined;
 const config = parseConfig(
   {
     clusters: [
@@ -74,32 +60,37 @@ const cluster = config.clusters[0];
 if (!cluster) throw new Error('no cluster');
 const observer = new ClusterObserver();
 const monitor = new ClusterMonitor(cluster, {
-  store: counting,
+  store: recording.store,
   policy: defaultPolicy({ masterDownConfirmMs: 0, confirmSnapshots: 1 }),
 });
 let current = await registerMaster();
 try {
   // Writes per tick on an unchanged cluster: one-shot observations, as poll mode does.
   await monitor.judge(await observer.observe(cluster));
-  const before = commits;
+  const before = recording.commits();
   const TICKS = 50;
   for (let tick = 0; tick < TICKS; tick += 1) await monitor.judge(await observer.observe(cluster));
   console.log(
-    `store writes per tick on an unchanged cluster: ${((commits - before) / TICKS).toFixed(2)} (${TICKS} ticks)`,
+    `store writes per tick on an unchanged cluster: ${((recording.commits() - before) / TICKS).toFixed(2)} (${TICKS} ticks)`,
   );
 
   const latencies: number[] = [];
   const watch = watchCluster(cluster, observer, {
     intervalMs: 600_000,
-    onSnapshot: (snapshot) => void monitor.judge(snapshot),
+    onSnapshot: (snapshot) =>
+      void monitor.judge(snapshot).then((outcome) => {
+        if (outcome.kind === 'committed' && outcome.events.some((event) => event.type === 'MASTER_DOWN')) {
+          masterDownCommittedAt = performance.now();
+        }
+      }),
   });
   await watch.ready;
   for (let round = 0; round < ROUNDS; round += 1) {
-    committedAt.delete('MASTER_DOWN');
+    masterDownCommittedAt = undefined;
     const deleted = performance.now();
     await writer.remove(current);
-    while (!committedAt.has('MASTER_DOWN')) await new Promise((resolve) => setTimeout(resolve, 1));
-    latencies.push((committedAt.get('MASTER_DOWN') ?? 0) - deleted);
+    while (masterDownCommittedAt === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+    latencies.push(masterDownCommittedAt - deleted);
     current = await registerMaster();
     await new Promise((resolve) => setTimeout(resolve, 150));
   }

@@ -10,6 +10,7 @@ import {
   type Transition,
   tick,
 } from './detect/index.ts';
+import { type ChannelRoute, incidentsToLookUp, planOutbox } from './notify/routing.ts';
 import type { Snapshot } from './observe/snapshot.ts';
 import type { Store } from './record/store.ts';
 
@@ -24,6 +25,8 @@ export interface ClusterMonitorOptions {
   readonly heartbeatMs?: number;
   /** Attempts when another monitor commits first. @default 5 */
   readonly maxAttempts?: number;
+  /** Which channels get which events; deliveries are committed with their events. @default none */
+  readonly routes?: readonly ChannelRoute[];
 }
 
 /** What one decision did. */
@@ -45,6 +48,7 @@ export class ClusterMonitor {
   readonly #newIdAt: (now: number) => string;
   readonly #heartbeatMs: number;
   readonly #maxAttempts: number;
+  readonly #routes: readonly ChannelRoute[];
   #state: DetectorState | null = null;
   #version = 0;
   #loaded = false;
@@ -63,6 +67,7 @@ export class ClusterMonitor {
     this.#newIdAt = options.newIdAt ?? ((now) => next(now));
     this.#heartbeatMs = options.heartbeatMs ?? 300_000;
     this.#maxAttempts = options.maxAttempts ?? 5;
+    this.#routes = options.routes ?? [];
   }
 
   /** The state as last decided (committed or not), after loading it when needed. */
@@ -113,7 +118,8 @@ export class ClusterMonitor {
           this.#state = state;
           return { kind: 'unchanged' };
         }
-        const result = await this.#store.commit(this.cluster.name, this.#version, state, events);
+        const outbox = await this.#outbox(events, now);
+        const result = await this.#store.commit(this.cluster.name, this.#version, state, events, outbox);
         if (result.kind === 'committed') {
           this.#state = state;
           this.#version = result.version;
@@ -131,6 +137,25 @@ export class ClusterMonitor {
     const next = this.#chain.then(run, run);
     this.#chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Records events that are not the detector's (DELIVERY_FAILED), with the state unchanged. */
+  record(make: (now: number, newId: () => string) => MonitorEvent[]): Promise<Outcome> {
+    return this.#decide((state, now, newId) => {
+      if (!state) throw new Error(`cluster ${this.cluster.name} has no recorded state yet`);
+      return { state, events: make(now, newId) };
+    });
+  }
+
+  async #outbox(events: readonly MonitorEvent[], now: number) {
+    if (this.#routes.length === 0 || events.length === 0) return { deliveries: [], routes: [] };
+    const keys = incidentsToLookUp(events);
+    const known = new Map(
+      await Promise.all(
+        keys.map(async (key) => [key, await this.#store.incidentRoute(this.cluster.name, key)] as const),
+      ),
+    );
+    return planOutbox(events, this.#routes, known, now);
   }
 
   async #load(): Promise<void> {

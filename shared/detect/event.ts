@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   'INCIDENT_ACKNOWLEDGED',
   'MAINTENANCE_STARTED',
   'MAINTENANCE_ENDED',
+  'DELIVERY_FAILED',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

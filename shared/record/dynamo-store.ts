@@ -6,6 +6,7 @@ import {
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MonitorEvent } from '../detect/event.ts';
 import { decodeCursor, encodeCursor, eventLimit, eventSortKeyRange } from './event-query.ts';
@@ -20,6 +21,18 @@ import {
   toEventItem,
   toJson,
 } from './items.ts';
+import {
+  DELIVERY_PREFIX,
+  type Delivery,
+  deliveryKey,
+  type IncidentRoute,
+  type Outbox,
+  parseDeliveryItem,
+  parseRouteItem,
+  routeKey,
+  toDeliveryItem,
+  toRouteItem,
+} from './outbox.ts';
 import type { CommitResult, EventPage, EventQuery, Lease, LeaseResult, Store, StoredState } from './store.ts';
 import { type ItemKey, StoreError } from './store-error.ts';
 
@@ -80,6 +93,7 @@ export class DynamoStore implements Store {
     expectedVersion: number,
     state: unknown,
     events: readonly MonitorEvent[],
+    outbox: Outbox = { deliveries: [], routes: [] },
   ): Promise<CommitResult> {
     const key = stateKey(checkName(cluster, 'cluster'));
     const fail = (message: string, cause?: unknown, at: ItemKey = key) =>
@@ -87,10 +101,11 @@ export class DynamoStore implements Store {
     if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
       throw fail(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
     }
-    if (events.length > MAX_EVENTS_PER_COMMIT) {
+    const items = events.length + outbox.deliveries.length + outbox.routes.length;
+    if (items > MAX_EVENTS_PER_COMMIT) {
       throw fail(
-        `cannot commit ${events.length} events at once: a commit is one DynamoDB transaction of at most ` +
-          `100 items, the state and ${MAX_EVENTS_PER_COMMIT} events`,
+        `cannot commit ${events.length} events with ${items - events.length} outbox items at once: a commit is ` +
+          `one DynamoDB transaction of at most 100 items, the state and ${MAX_EVENTS_PER_COMMIT} others`,
       );
     }
     const ids = new Set<string>();
@@ -131,9 +146,22 @@ export class DynamoStore implements Store {
     };
     // Events first, the state last: the order means nothing to DynamoDB, but the local emulation
     // (dynalite-transactions.ts) applies items in order, so a crash there can only orphan events.
-    const stateIndex = eventPuts.length;
+    const outboxPuts = [
+      ...outbox.deliveries.map((delivery) => ({
+        Put: { TableName: this.tableName, Item: toDeliveryItem(delivery, this.#retentionMs) },
+      })),
+      ...outbox.routes.map((route) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: toRouteItem(cluster, route, this.#now() + this.#retentionMs),
+        },
+      })),
+    ];
+    const stateIndex = eventPuts.length + outboxPuts.length;
     try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: [...eventPuts, statePut] }));
+      await this.#client.send(
+        new TransactWriteCommand({ TransactItems: [...eventPuts, ...outboxPuts, statePut] }),
+      );
       return { kind: 'committed', version };
     } catch (error) {
       const reasons = cancellationCodes(error);
@@ -234,6 +262,72 @@ export class DynamoStore implements Store {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return [...names].sort();
+  }
+
+  async pendingDeliveries(cluster: string, channel: string, limit: number): Promise<Delivery[]> {
+    const pk = `${CLUSTER_PREFIX}${checkName(cluster, 'cluster')}`;
+    const prefix = `${DELIVERY_PREFIX}${channel}#`;
+    const pending: Delivery[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#send('cannot read deliveries', { pk, sk: prefix }, () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            FilterExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ':pending': 'pending' },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of (page.Items ?? []) as Item[]) {
+        const parsed = parseDeliveryItem(item);
+        if (typeof parsed === 'string') this.#onBadItem({ pk, sk: String(item.sk) }, parsed);
+        else if (pending.length < limit) pending.push(parsed);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && pending.length < limit);
+    return pending;
+  }
+
+  async saveDelivery(delivery: Delivery): Promise<void> {
+    const key = deliveryKey(delivery.event.cluster, delivery.channel, delivery.event.id);
+    await this.#send('cannot save the delivery', key, () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toDeliveryItem(delivery, this.#retentionMs),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async incidentRoute(cluster: string, incidentKey: string): Promise<IncidentRoute | null> {
+    const key = routeKey(checkName(cluster, 'cluster'), incidentKey);
+    const { Item: item } = await this.#send('cannot read the incident route', key, () =>
+      this.#client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return item ? parseRouteItem(item as Item) : null;
+  }
+
+  async saveThread(cluster: string, incidentKey: string, channel: string, thread: string): Promise<void> {
+    const key = routeKey(checkName(cluster, 'cluster'), incidentKey);
+    await this.#send('cannot save the thread', key, () =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #threads.#channel = :thread',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#threads': 'threads', '#channel': channel },
+          ExpressionAttributeValues: { ':thread': thread },
+        }),
+      ),
+    );
   }
 
   async acquireLease(

@@ -20,6 +20,12 @@ export {
   startLocalStore,
 } from './local-store.ts';
 export type {
+  Delivery,
+  DeliveryStatus,
+  IncidentRoute,
+  Outbox,
+} from './outbox.ts';
+export type {
   CommitResult,
   EventPage,
   EventQuery,

@@ -101,7 +101,8 @@ export function parseEventItem(item: Record<string, unknown>): Parsed {
 
 function parseEvent(item: Record<string, unknown>): Parsed {
   const bad = (reason: string): Parsed => ({ kind: 'bad', reason });
-  const { id, cluster, type, severity, at, incidentKey, summary, facts, steps, suppressed, incidentAction } = item;
+  const { id, cluster, type, severity, at, incidentKey, summary, facts, steps, suppressed, incidentAction } =
+    item;
   if (typeof id !== 'string' || !ULID_PATTERN.test(id)) return bad('id is not an upper-case ULID');
   if (typeof cluster !== 'string' || cluster === '') return bad('cluster is not a non-empty string');
   if (typeof type !== 'string' || !TYPES.includes(type)) return bad('type is not a known event type');

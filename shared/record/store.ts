@@ -1,4 +1,5 @@
 import type { MonitorEvent } from '../detect/event.ts';
+import type { Delivery, IncidentRoute, Outbox } from './outbox.ts';
 
 /** A cluster's detector state as last committed; version 0 means never committed (state null). */
 export interface StoredState {
@@ -43,13 +44,25 @@ export type LeaseResult =
 
 export interface Store {
   load(cluster: string): Promise<StoredState>;
-  /** State and events in one transaction, only if the stored version is still `expectedVersion`. */
+  /**
+   * State, events and their outbox (deliveries, incident routes) in one transaction, only if the
+   * stored version is still `expectedVersion`.
+   */
   commit(
     cluster: string,
     expectedVersion: number,
     state: unknown,
     events: readonly MonitorEvent[],
+    outbox?: Outbox,
   ): Promise<CommitResult>;
+  /** Pending deliveries of one channel, oldest event first. */
+  pendingDeliveries(cluster: string, channel: string, limit: number): Promise<Delivery[]>;
+  /** Records the outcome of a delivery attempt (the item exists: it was committed with its event). */
+  saveDelivery(delivery: Delivery): Promise<void>;
+  /** The channels an incident's messages go to, and their threads; null when it never paged. */
+  incidentRoute(cluster: string, incidentKey: string): Promise<IncidentRoute | null>;
+  /** Remembers the thread of an incident on a channel (the first message's reference). */
+  saveThread(cluster: string, incidentKey: string, channel: string, thread: string): Promise<void>;
   events(query: EventQuery): Promise<EventPage>;
   /** The clusters that have a state, sorted. */
   clusters(): Promise<string[]>;

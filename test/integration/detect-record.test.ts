@@ -9,6 +9,7 @@ import { type EmulatedCluster, startDremioCluster } from '../support/dremio/clus
 import type { DremioNodeOptions } from '../support/dremio/options.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import { clusterConfigFor } from '../support/monitor-config.ts';
+import { recordingStore } from '../support/recording-store.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
@@ -21,24 +22,6 @@ const FAST: Partial<DetectionPolicy> = {
   confirmSnapshots: 2,
   coordinatorDownProbes: 2,
 };
-
-/** The store, remembering when each event was committed. */
-function recording(store: Store) {
-  const committedAt = new Map<string, number>();
-  const wrapped: Store = {
-    load: (cluster) => store.load(cluster),
-    events: (query) => store.events(query),
-    clusters: () => store.clusters(),
-    acquireLease: (...args) => store.acquireLease(...args),
-    releaseLease: (...args) => store.releaseLease(...args),
-    async commit(cluster, version, state, events) {
-      const result = await store.commit(cluster, version, state, events);
-      if (result.kind === 'committed') for (const event of events) committedAt.set(event.id, Date.now());
-      return result;
-    },
-  };
-  return { store: wrapped, committedAt };
-}
 
 async function allEvents(store: Store, cluster: string): Promise<MonitorEvent[]> {
   const events: MonitorEvent[] = [];
@@ -83,7 +66,7 @@ describe('detect and record on the bench: real ZooKeeper, emulated Dremio, dynal
       name: clusterId,
       zookeeper: { operationTimeoutMs: 500, connectTimeoutMs: 800, sessionTimeoutMs: 4000 },
     });
-    const { store, committedAt } = recording(dynalite.store);
+    const { store, committedAt } = recordingStore(dynalite.store);
     const monitor = new ClusterMonitor(config, { store, policy: defaultPolicy(policy) });
     const watch = watchCluster(config, observer, {
       intervalMs: 200,

@@ -1,0 +1,133 @@
+import type { MonitorEvent } from '../detect/event.ts';
+import type { Delivery } from '../record/outbox.ts';
+import type { Store } from '../record/store.ts';
+import type { NotificationContext, Notifier } from './notifier.ts';
+
+export interface DeliveryPolicy {
+  /** A delivery still failing this long after its commit is given up: DELIVERY_FAILED. @default 86400000 */
+  readonly maxAgeMs: number;
+  /** Backoff after the first failed attempt, doubled each time up to `backoffMaxMs`. @default 2000 */
+  readonly backoffBaseMs: number;
+  /** @default 300000 */
+  readonly backoffMaxMs: number;
+  /** Bound on one attempt. @default 10000 */
+  readonly attemptTimeoutMs: number;
+  /** Deliveries read per channel per round. @default 25 */
+  readonly batch: number;
+  /** How long a channel's delivery lease lasts (one deliverer per channel). @default 60000 */
+  readonly leaseMs: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  maxAgeMs: 86_400_000,
+  backoffBaseMs: 2000,
+  backoffMaxMs: 300_000,
+  attemptTimeoutMs: 10_000,
+  batch: 25,
+  leaseMs: 60_000,
+};
+
+export interface DeliveryRound {
+  readonly delivered: readonly Delivery[];
+  readonly retrying: readonly Delivery[];
+  readonly failed: readonly Delivery[];
+}
+
+export interface DeliverOptions {
+  readonly cluster: string;
+  readonly store: Store;
+  readonly notifiers: readonly Notifier[];
+  /** Who delivers (a process id): holders of a channel's lease are the only deliverers. */
+  readonly owner: string;
+  readonly context: (event: MonitorEvent) => NotificationContext;
+  readonly now?: () => number;
+  readonly policy?: Partial<DeliveryPolicy>;
+}
+
+export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
+  return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * One round of the outbox of a cluster: for each channel, its pending deliveries in commit order.
+ * Order is kept: a delivery waiting for its retry holds back the later ones of its channel. A
+ * permanent failure, or a delivery older than `maxAgeMs`, is given up and reported as failed (the
+ * caller records DELIVERY_FAILED). The retry loop of every notifier is this one.
+ *
+ * The only duplicate that can happen: the process dies after the channel accepted a message and
+ * before its delivery is marked; the next round sends it again. Nothing else is ever sent twice.
+ */
+export async function deliverPending(options: DeliverOptions): Promise<DeliveryRound> {
+  const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
+  const now = options.now ?? Date.now;
+  const round = { delivered: [] as Delivery[], retrying: [] as Delivery[], failed: [] as Delivery[] };
+  for (const notifier of options.notifiers) {
+    const lease = await options.store.acquireLease(
+      options.cluster,
+      `deliver:${notifier.channel}`,
+      options.owner,
+      policy.leaseMs,
+      now(),
+    );
+    if (lease.kind === 'held') continue;
+    try {
+      await deliverChannel(options, notifier, policy, now, round);
+    } finally {
+      await options.store.releaseLease(options.cluster, `deliver:${notifier.channel}`, options.owner);
+    }
+  }
+  return round;
+}
+
+async function deliverChannel(
+  options: DeliverOptions,
+  notifier: Notifier,
+  policy: DeliveryPolicy,
+  now: () => number,
+  round: { delivered: Delivery[]; retrying: Delivery[]; failed: Delivery[] },
+): Promise<void> {
+  const pending = await options.store.pendingDeliveries(options.cluster, notifier.channel, policy.batch);
+  for (const delivery of pending) {
+    if (delivery.nextAttemptAt > now()) return;
+    const route = await options.store.incidentRoute(options.cluster, delivery.event.incidentKey);
+    const thread = route?.threads[notifier.channel];
+    const outcome = await notifier.send(
+      {
+        event: delivery.event,
+        context: options.context(delivery.event),
+        ...(thread === undefined ? {} : { thread }),
+      },
+      AbortSignal.timeout(policy.attemptTimeoutMs),
+    );
+    const attempts = delivery.attempts + 1;
+    const at = now();
+    if (outcome.kind === 'delivered') {
+      const done: Delivery = { ...delivery, status: 'delivered', attempts, deliveredAt: at };
+      await options.store.saveDelivery(done);
+      if (outcome.thread && route && thread === undefined) {
+        await options.store.saveThread(
+          options.cluster,
+          delivery.event.incidentKey,
+          notifier.channel,
+          outcome.thread,
+        );
+      }
+      round.delivered.push(done);
+      continue;
+    }
+    const expired = at - delivery.createdAt >= policy.maxAgeMs;
+    if (outcome.kind === 'failed' || expired) {
+      const reason =
+        outcome.kind === 'failed' ? outcome.reason : `gave up after ${attempts} attempts: ${outcome.reason}`;
+      const failed: Delivery = { ...delivery, status: 'failed', attempts, lastError: reason };
+      await options.store.saveDelivery(failed);
+      round.failed.push(failed);
+      continue;
+    }
+    const wait = Math.max(outcome.afterMs ?? 0, backoffMs(attempts, policy));
+    const retrying: Delivery = { ...delivery, attempts, lastError: outcome.reason, nextAttemptAt: at + wait };
+    await options.store.saveDelivery(retrying);
+    round.retrying.push(retrying);
+    return;
+  }
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { monotonicFactory } from 'ulid';
+import type { MonitorEvent } from '../../shared/detect/index.ts';
+import { deliverPending } from '../../shared/notify/deliver.ts';
+import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
+import { planOutbox } from '../../shared/notify/routing.ts';
+import { startDynalite } from '../support/dynalite.ts';
+
+const T0 = Date.parse('2026-11-21T23:00:00.000Z');
+let clusters = 0;
+
+function events(cluster: string, count: number): MonitorEvent[] {
+  const next = monotonicFactory();
+  return Array.from({ length: count }, (_, index) => ({
+    id: next(T0 + index),
+    cluster,
+    type: 'COORDINATOR_DOWN',
+    severity: 'warning',
+    at: new Date(T0 + index).toISOString(),
+    incidentKey: `${cluster}/coordinator/${index}`,
+    incidentAction: 'open',
+    summary: `event ${index}`,
+    facts: { index },
+  }));
+}
+
+/** A channel that answers what the script says, then delivers; it records what it received. */
+class ScriptedChannel implements Notifier {
+  readonly received: string[] = [];
+  constructor(
+    readonly channel: string,
+    private readonly script: DeliveryOutcome[] = [],
+  ) {}
+  async send({ event }: Notification): Promise<DeliveryOutcome> {
+    const scripted = this.script.shift();
+    if (scripted) return scripted;
+    this.received.push(event.id);
+    return { kind: 'delivered', thread: `ts-${event.id}` };
+  }
+}
+
+describe('the outbox and its delivery loop, on dynalite', () => {
+  let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+  before(async () => {
+    dynalite = await startDynalite();
+  });
+  after(() => dynalite?.close());
+
+  async function committed(count: number, channels = ['slack']) {
+    const cluster = `deliver-${++clusters}`;
+    const list = events(cluster, count);
+    const outbox = planOutbox(
+      list,
+      channels.map((channel) => ({ channel })),
+      new Map(),
+      T0,
+    );
+    const result = await dynalite.store.commit(cluster, 0, { any: 'state' }, list, outbox);
+    assert.equal(result.kind, 'committed');
+    return { cluster, list };
+  }
+
+  it('commits one pending delivery per routed event, with the events, in one transaction', async () => {
+    const { cluster, list } = await committed(3, ['slack', 'sns']);
+    for (const channel of ['slack', 'sns']) {
+      const pending = await dynalite.store.pendingDeliveries(cluster, channel, 10);
+      assert.deepEqual(
+        pending.map((delivery) => delivery.event.id),
+        list.map((event) => event.id),
+      );
+      assert.ok(pending.every((delivery) => delivery.status === 'pending' && delivery.attempts === 0));
+    }
+    const route = await dynalite.store.incidentRoute(cluster, list[0]?.incidentKey ?? '');
+    assert.deepEqual(route?.channels, ['slack', 'sns']);
+  });
+
+  it('a channel down for several rounds then back: every event delivered exactly once, in order', async () => {
+    const { cluster, list } = await committed(5);
+    const down: DeliveryOutcome = { kind: 'retry', reason: 'HTTP 500 from Slack' };
+    const channel = new ScriptedChannel('slack', [
+      down,
+      down,
+      { kind: 'retry', reason: '429', afterMs: 30_000 },
+    ]);
+    let clock = T0;
+    const rounds = [];
+    for (let round = 0; round < 6; round += 1) {
+      rounds.push(
+        await deliverPending({
+          cluster,
+          store: dynalite.store,
+          notifiers: [channel],
+          owner: 'test',
+          context: () => ({}),
+          now: () => clock,
+        }),
+      );
+      const [retrying] = await dynalite.store.pendingDeliveries(cluster, 'slack', 1);
+      if (round < 3) {
+        assert.equal(retrying?.event.id, list[0]?.id, 'the first event holds back the others');
+        assert.equal(retrying?.attempts, round + 1);
+        assert.match(retrying?.lastError ?? '', round < 2 ? /HTTP 500/ : /429/);
+      }
+      clock += 60_000;
+    }
+    assert.deepEqual(
+      channel.received,
+      list.map((event) => event.id),
+      'each once, in commit order',
+    );
+    assert.deepEqual(await dynalite.store.pendingDeliveries(cluster, 'slack', 10), []);
+    assert.equal(rounds.flatMap((round) => round.delivered).length, 5);
+    const route = await dynalite.store.incidentRoute(cluster, list[0]?.incidentKey ?? '');
+    assert.equal(route?.threads.slack, `ts-${list[0]?.id}`, 'the thread of the incident is remembered');
+  });
+
+  it('honours Retry-After: nothing is attempted before it', async () => {
+    const { cluster } = await committed(1);
+    const channel = new ScriptedChannel('slack', [{ kind: 'retry', reason: '429', afterMs: 120_000 }]);
+    const options = {
+      cluster,
+      store: dynalite.store,
+      notifiers: [channel],
+      owner: 'test',
+      context: () => ({}),
+    };
+    await deliverPending({ ...options, now: () => T0 });
+    await deliverPending({ ...options, now: () => T0 + 119_000 });
+    assert.deepEqual(channel.received, []);
+    await deliverPending({ ...options, now: () => T0 + 120_000 });
+    assert.equal(channel.received.length, 1);
+  });
+
+  it('gives up a permanent failure at once and a retried one after the maximum age, and goes on', async () => {
+    const { cluster, list } = await committed(3);
+    const channel = new ScriptedChannel('slack', [
+      { kind: 'failed', reason: 'Slack rejected the webhook (404 no_service)' },
+      { kind: 'retry', reason: 'timeout' },
+      { kind: 'retry', reason: 'timeout' },
+    ]);
+    const options = {
+      cluster,
+      store: dynalite.store,
+      notifiers: [channel],
+      owner: 'test',
+      context: () => ({}),
+    };
+    const first = await deliverPending({ ...options, now: () => T0, policy: { maxAgeMs: 3_600_000 } });
+    assert.deepEqual(
+      first.failed.map((delivery) => delivery.event.id),
+      [list[0]?.id],
+    );
+    assert.match(first.failed[0]?.lastError ?? '', /404 no_service/);
+    const second = await deliverPending({
+      ...options,
+      now: () => T0 + 3_600_000,
+      policy: { maxAgeMs: 3_600_000 },
+    });
+    assert.deepEqual(
+      second.failed.map((delivery) => delivery.event.id),
+      [list[1]?.id],
+    );
+    assert.match(second.failed[0]?.lastError ?? '', /gave up after 2 attempts: timeout/);
+    assert.deepEqual(channel.received, [list[2]?.id]);
+  });
+
+  it('two deliverers at once: the channel lease lets only one send, nothing goes twice', async () => {
+    const { cluster, list } = await committed(10);
+    const channel = new ScriptedChannel('slack');
+    const slow: Notifier = {
+      channel: 'slack',
+      send: async (notification) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return channel.send(notification);
+      },
+    };
+    const run = (owner: string) =>
+      deliverPending({
+        cluster,
+        store: dynalite.store,
+        notifiers: [slow],
+        owner,
+        context: () => ({}),
+        now: () => T0,
+      });
+    await Promise.all([run('a'), run('b'), run('c')]);
+    await run('d');
+    assert.deepEqual(
+      channel.received,
+      list.map((event) => event.id),
+    );
+  });
+});
