@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { EVENT_TYPES } from '../detect/event.ts';
 
 /**
  * The configuration file of dremio-ha-monitor: its zod schema (the single source of truth, also of
@@ -370,6 +371,10 @@ const clusterSchema = z
     http: httpSchema.prefault({}),
     executors: executorsSchema.prefault({}),
     detection: detectionSchema.prefault({}),
+    routes: z
+      .array(z.lazy(() => routeSchema))
+      .default([])
+      .meta({ description: "Which channels get which of the cluster's events; default none." }),
     runbookUrl: httpUrl.optional().meta({ description: 'Link put in every notification about the cluster.' }),
   })
   .meta({ description: 'One Dremio HA cluster.' });
@@ -381,30 +386,6 @@ const probeSchema = z
       .meta({ description: 'How many coordinators and ZooKeeper servers are probed at the same time.' }),
   })
   .meta({ description: 'How observation runs.' });
-
-export const monitorConfigSchema = z
-  .strictObject({
-    $schema: z
-      .string()
-      .optional()
-      .meta({ description: 'The JSON Schema of this file, for editors; ignored by the monitor.' }),
-    clusters: z
-      .array(clusterSchema)
-      .min(1, { error: 'at least one cluster is required' })
-      .meta({ description: 'The Dremio HA clusters to monitor; names are unique.' }),
-    probe: probeSchema.prefault({}),
-  })
-  .superRefine(
-    (config, context) => {
-      for (const issue of duplicateIssues(config)) context.addIssue({ code: 'custom', ...issue });
-    },
-    { when: () => true },
-  )
-  .transform(({ $schema: _schema, ...config }) => config)
-  .meta({
-    title: 'dremio-ha-monitor configuration',
-    description: 'The Dremio HA clusters dremio-ha-monitor watches. See examples/dremio-ha-monitor.yaml.',
-  });
 
 /** A reference to a secret: secrets are never written in the configuration file itself. */
 export const secretReference = z
@@ -434,6 +415,111 @@ export const secretReference = z
     },
   )
   .meta({ description: 'Where a secret comes from: an environment variable or AWS Secrets Manager.' });
+
+const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const SEVERITY = z.enum(['info', 'warning', 'critical']);
+
+/** One place notifications go: a Slack webhook, a Slack bot, or an SNS topic. */
+const channelSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('slack-webhook').meta({ description: 'A Slack incoming webhook.' }),
+      webhookUrl: secretReference.meta({ description: 'Where the webhook URL (a secret) comes from.' }),
+    }),
+    z.strictObject({
+      kind: z
+        .literal('slack-bot')
+        .meta({ description: 'A Slack app bot (chat.postMessage): threads and updates.' }),
+      token: secretReference.meta({ description: 'Where the bot token (xoxb-..., a secret) comes from.' }),
+      channelId: z
+        .string()
+        .regex(/^[A-Z0-9]{6,20}$/, { error: message('expected a Slack channel id like C0123ABCD') })
+        .meta({
+          description: 'The Slack channel id to post to.',
+        }),
+    }),
+    z.strictObject({
+      kind: z
+        .literal('sns')
+        .meta({ description: 'An Amazon SNS topic (email, SMS, SQS, Lambda, HTTPS subscribers).' }),
+      topicArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+          error: message('expected arn:aws:sns:<region>:<account>:<topic>'),
+        })
+        .meta({ description: 'The topic ARN (a .fifo topic gets group and deduplication ids).' }),
+    }),
+  ])
+  .meta({ description: 'A notification channel.' });
+
+const routeSchema = z
+  .strictObject({
+    channel: z.string().regex(CHANNEL_NAME).meta({ description: 'A channel named under "channels".' }),
+    severities: z
+      .array(SEVERITY)
+      .min(1)
+      .optional()
+      .meta({ description: 'Only these severities; default all.' }),
+    types: z
+      .array(z.enum(EVENT_TYPES))
+      .min(1)
+      .optional()
+      .meta({ description: 'Only these event types; default all.' }),
+  })
+  .meta({ description: "Which of the cluster's events go to a channel." });
+
+/** Routes naming a channel that is not defined. */
+function unknownChannelIssues(config: {
+  channels: Record<string, unknown>;
+  clusters: ReadonlyArray<{ routes: ReadonlyArray<{ channel: string }> }>;
+}): Array<{ path: Array<string | number>; message: string }> {
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  config.clusters.forEach((cluster, clusterIndex) => {
+    cluster.routes.forEach((route, routeIndex) => {
+      if (!Object.hasOwn(config.channels, route.channel)) {
+        issues.push({
+          path: ['clusters', clusterIndex, 'routes', routeIndex, 'channel'],
+          message: `no channel named "${route.channel}" under "channels"`,
+        });
+      }
+    });
+  });
+  return issues;
+}
+
+export const monitorConfigSchema = z
+  .strictObject({
+    $schema: z
+      .string()
+      .optional()
+      .meta({ description: 'The JSON Schema of this file, for editors; ignored by the monitor.' }),
+    clusters: z
+      .array(clusterSchema)
+      .min(1, { error: 'at least one cluster is required' })
+      .meta({ description: 'The Dremio HA clusters to monitor; names are unique.' }),
+    probe: probeSchema.prefault({}),
+    channels: z
+      .record(
+        z.string().regex(CHANNEL_NAME, { error: message('expected a channel name of A-Z a-z 0-9 _ . -') }),
+        channelSchema,
+      )
+      .default({})
+      .meta({ description: 'Where notifications go, by name; clusters route their events to them.' }),
+  })
+  .superRefine(
+    (config, context) => {
+      for (const issue of duplicateIssues(config)) context.addIssue({ code: 'custom', ...issue });
+    },
+    { when: () => true },
+  )
+  .superRefine((config, context) => {
+    for (const issue of unknownChannelIssues(config)) context.addIssue({ code: 'custom', ...issue });
+  })
+  .transform(({ $schema: _schema, ...config }) => config)
+  .meta({
+    title: 'dremio-ha-monitor configuration',
+    description: 'The Dremio HA clusters dremio-ha-monitor watches. See examples/dremio-ha-monitor.yaml.',
+  });
 
 /** The file as written: defaults may be left out. */
 export type MonitorConfigInput = z.input<typeof monitorConfigSchema>;

@@ -94,9 +94,11 @@ describe('parseConfig: defaults', () => {
           http: { timeoutMs: 2000, connectTimeoutMs: 1000 },
           executors: { minimum: 0 },
           detection: {},
+          routes: [],
         },
       ],
       probe: { concurrency: 8 },
+      channels: {},
     });
   });
 
@@ -125,10 +127,12 @@ describe('parseConfig: defaults', () => {
           http: { timeoutMs: 50, connectTimeoutMs: 60000, caFile: 'ca.pem' },
           executors: { minimum: 3 },
           detection: {},
+          routes: [],
           runbookUrl: 'https://wiki.corp/runbooks/dremio?tab=failover#steps',
         },
       ],
       probe: { concurrency: 256 },
+      channels: {},
     };
     assert.deepEqual(parseConfig(given, 'test'), given);
   });
@@ -1301,6 +1305,48 @@ describe('properties', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('channels and routes', () => {
+  const cluster = (routes: unknown[]) => ({
+    name: 'prod',
+    zookeeper: { connect: 'zk1:2181' },
+    coordinators: [{ address: 'coord-a', role: 'master-candidate' }],
+    routes,
+  });
+
+  it('routes a cluster to defined channels, with filters', () => {
+    const config = parseConfig(
+      {
+        clusters: [cluster([{ channel: 'sms', severities: ['critical'], types: ['FAILOVER_COMPLETED'] }])],
+        channels: { sms: { kind: 'sns', topicArn: 'arn:aws:sns:eu-west-1:123456789012:pager.fifo' } },
+      },
+      't',
+    );
+    assert.deepEqual(config.clusters[0]?.routes, [
+      { channel: 'sms', severities: ['critical'], types: ['FAILOVER_COMPLETED'] },
+    ]);
+  });
+
+  it('names a route to a channel that does not exist', () => {
+    assert.throws(
+      () => parseConfig({ clusters: [cluster([{ channel: 'nope' }])] }, 'monitor.yaml'),
+      /monitor\.yaml: clusters\[0\]\.routes\[0\]\.channel: no channel named "nope" under "channels"/,
+    );
+  });
+
+  it('refuses an inline webhook URL without repeating it', () => {
+    const secret = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
+    assert.throws(
+      () =>
+        parseConfig(
+          { clusters: [cluster([])], channels: { slack: { kind: 'slack-webhook', webhookUrl: secret } } },
+          't',
+        ),
+      (error: Error) =>
+        /channels\.slack\.webhookUrl: expected/.test(error.message) && !error.message.includes('SECRET'),
     );
   });
 });
