@@ -94,6 +94,7 @@ export function monitorFor(cluster: ClusterConfig, store: Store): ClusterMonitor
   return new ClusterMonitor(cluster, {
     store,
     policy: defaultPolicy({ ...cluster.detection, minimumExecutors: cluster.executors.minimum }),
+    routes: cluster.routes,
   });
 }
 

@@ -1,0 +1,68 @@
+import type { ClusterMonitor } from '../cluster-monitor.ts';
+import type { ClusterConfig } from '../config/index.ts';
+import type { MonitorEvent } from '../detect/event.ts';
+import type { Delivery } from '../record/outbox.ts';
+import type { Store } from '../record/store.ts';
+import { type DeliveryPolicy, type DeliveryRound, deliverPending } from './deliver.ts';
+import type { NotificationContext, Notifier } from './notifier.ts';
+
+/** What notifiers get to know about the cluster of an event: the runbook and the master's Dremio UI. */
+export function contextFor(cluster: ClusterConfig, event: MonitorEvent): NotificationContext {
+  const facts = event.facts as { to?: { address?: unknown }; master?: { address?: unknown } };
+  const address = facts.to?.address ?? facts.master?.address;
+  const coordinator = cluster.coordinators.find((candidate) => candidate.address === address);
+  return {
+    ...(cluster.runbookUrl ? { runbookUrl: cluster.runbookUrl } : {}),
+    ...(coordinator ? { masterWebUrl: coordinator.webUrl } : {}),
+  };
+}
+
+/** The DELIVERY_FAILED event of a delivery given up. */
+export function deliveryFailed(delivery: Delivery, now: number, newId: () => string): MonitorEvent {
+  const { event, channel, attempts, lastError } = delivery;
+  const id = newId();
+  return {
+    id,
+    cluster: event.cluster,
+    type: 'DELIVERY_FAILED',
+    severity: 'critical',
+    at: new Date(now).toISOString(),
+    incidentKey: `${event.cluster}/delivery/${id}`.slice(0, 255),
+    incidentAction: 'notice',
+    summary: `Could not deliver ${event.type} (${event.id}) to channel ${channel} after ${attempts} attempt(s): ${lastError ?? 'unknown error'}`,
+    facts: { channel, eventId: event.id, eventType: event.type, attempts, lastError: lastError ?? null },
+    steps: [
+      `Read the event in the audit log: dremio-ha-monitor events --cluster ${event.cluster}`,
+      `Check the ${channel} channel's configuration and secret; the error above says what the service answered.`,
+    ],
+  };
+}
+
+/** One delivery round of a cluster's routed channels; failures are recorded as DELIVERY_FAILED. */
+export async function deliverCluster(options: {
+  readonly cluster: ClusterConfig;
+  readonly monitor: ClusterMonitor;
+  readonly store: Store;
+  readonly notifiers: ReadonlyMap<string, Notifier>;
+  readonly owner: string;
+  readonly policy?: Partial<DeliveryPolicy>;
+  readonly now?: () => number;
+}): Promise<DeliveryRound> {
+  const names = [...new Set(options.cluster.routes.map((route) => route.channel))];
+  const notifiers = names.flatMap((name) => options.notifiers.get(name) ?? []);
+  const round = await deliverPending({
+    cluster: options.cluster.name,
+    store: options.store,
+    notifiers,
+    owner: options.owner,
+    context: (event) => contextFor(options.cluster, event),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  if (round.failed.length > 0) {
+    await options.monitor.record((now, newId) =>
+      round.failed.map((delivery) => deliveryFailed(delivery, now, newId)),
+    );
+  }
+  return round;
+}
