@@ -1,4 +1,8 @@
+import { hostname } from 'node:os';
+import { Agent } from 'undici';
 import type { MonitorEvent } from '../shared/detect/index.ts';
+import { buildNotifiers } from '../shared/notify/channels.ts';
+import { deliverCluster } from '../shared/notify/cluster-delivery.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { type Watch, watchCluster } from '../shared/observe/watcher.ts';
 import {
@@ -20,7 +24,8 @@ const CLOCK_MS = 5000;
 /**
  * `watch`: continuous local monitoring. Each cluster is watched through a held ZooKeeper session
  * (a change is judged within milliseconds) plus a full observation every interval; every committed
- * event is printed. Stops cleanly on SIGINT or SIGTERM.
+ * event is printed and delivered to its routed channels (retried every few seconds until delivered
+ * or given up). Stops cleanly on SIGINT or SIGTERM.
  */
 export function watchCommand(argv: readonly string[]): Promise<number> {
   return runCommand('watch', USAGE, async () => {
@@ -35,6 +40,9 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
     const intervalMs = Number(values['interval-ms'] ?? 10_000);
     const opened = await openStore(values);
     const observer = new ClusterObserver();
+    const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
+    const notifiers = await buildNotifiers(config.channels, { dispatcher });
+    const owner = `${hostname()}:${process.pid}`;
     const print = (events: readonly MonitorEvent[]) => {
       for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
     };
@@ -47,13 +55,39 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
     const clocks: NodeJS.Timeout[] = [];
     for (const cluster of clusters) {
       const monitor = monitorFor(cluster, opened.store);
-      const decide = (work: Promise<Awaited<ReturnType<typeof monitor.judge>>>) => {
-        const done = work
-          .then((outcome) => outcome.kind === 'committed' && print(outcome.events))
-          .catch((error) => report(cluster.name, error))
-          .finally(() => pending.delete(done));
+      const track = (work: Promise<unknown>) => {
+        const done = work.catch((error) => report(cluster.name, error)).finally(() => pending.delete(done));
         pending.add(done);
       };
+      // One delivery round at a time per cluster in this process (the store's lease covers others).
+      let delivering: Promise<unknown> = Promise.resolve();
+      const deliver = () => {
+        delivering = delivering
+          .then(() => deliverCluster({ cluster, monitor, store: opened.store, notifiers, owner }))
+          .then((round) => {
+            for (const delivery of round.failed) {
+              const { channel, event, lastError } = delivery;
+              console.error(
+                JSON.stringify({
+                  level: 'error',
+                  cluster: cluster.name,
+                  channel,
+                  eventId: event.id,
+                  lastError,
+                }),
+              );
+            }
+          });
+        track(delivering);
+      };
+      const decide = (work: Promise<Awaited<ReturnType<typeof monitor.judge>>>) =>
+        track(
+          work.then((outcome) => {
+            if (outcome.kind !== 'committed') return;
+            print(outcome.events);
+            deliver();
+          }),
+        );
       watches.push(
         watchCluster(cluster, observer, {
           intervalMs,
@@ -62,7 +96,14 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
             console.error(JSON.stringify({ level: 'info', cluster: cluster.name, zookeeperSession: event })),
         }),
       );
-      clocks.push(setInterval(() => decide(monitor.clock()), CLOCK_MS));
+      clocks.push(
+        setInterval(() => {
+          decide(monitor.clock());
+          // Retries of deliveries that failed earlier.
+          deliver();
+        }, CLOCK_MS),
+      );
+      deliver();
     }
     console.error(
       JSON.stringify({
@@ -77,9 +118,10 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
     });
     for (const clock of clocks) clearInterval(clock);
     await Promise.all(watches.map((watch) => watch.close()));
-    // Decisions under way finish their commit before the store closes.
-    await Promise.all(pending);
+    // Decisions and deliveries under way finish before the store closes.
+    while (pending.size > 0) await Promise.all(pending);
     await observer.close();
+    await dispatcher.close();
     await opened.close();
     return EXIT.healthy;
   });

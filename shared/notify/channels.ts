@@ -1,0 +1,72 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Dispatcher } from 'undici';
+import { type MonitorConfig, resolveSecret, type SecretSources } from '../config/index.ts';
+import type { DeliveryOutcome, Notifier } from './notifier.ts';
+import { SlackBotNotifier, SlackWebhookNotifier } from './slack/index.ts';
+import { SnsNotifier } from './sns/index.ts';
+
+type ChannelConfig = MonitorConfig['channels'][string];
+
+/** A channel that cannot work as configured (its secret is missing): every delivery fails, saying why. */
+class UnavailableNotifier implements Notifier {
+  constructor(
+    readonly channel: string,
+    private readonly reason: string,
+  ) {}
+  async send(): Promise<DeliveryOutcome> {
+    return { kind: 'failed', reason: this.reason };
+  }
+}
+
+export interface ChannelDependencies {
+  readonly dispatcher: Dispatcher;
+  readonly secrets?: SecretSources;
+  /** @default a client for the topic's region, retries left to the delivery loop */
+  readonly snsClient?: (region: string) => SNSClient;
+}
+
+async function build(name: string, config: ChannelConfig, deps: ChannelDependencies): Promise<Notifier> {
+  switch (config.kind) {
+    case 'slack-webhook': {
+      const webhookUrl = await resolveSecret(config.webhookUrl, deps.secrets);
+      return new SlackWebhookNotifier({ channel: name, webhookUrl, dispatcher: deps.dispatcher });
+    }
+    case 'slack-bot': {
+      const token = await resolveSecret(config.token, deps.secrets);
+      return new SlackBotNotifier({
+        channel: name,
+        token,
+        channelId: config.channelId,
+        dispatcher: deps.dispatcher,
+      });
+    }
+    case 'sns': {
+      const region = config.topicArn.split(':')[3] ?? 'us-east-1';
+      const client = deps.snsClient?.(region) ?? new SNSClient({ region, maxAttempts: 1 });
+      return new SnsNotifier({ channel: name, topicArn: config.topicArn, client });
+    }
+  }
+}
+
+/**
+ * The configured channels as notifiers. A channel whose secret cannot be resolved still exists: its
+ * deliveries fail with the reason (recorded, then DELIVERY_FAILED on the other channels), so one
+ * broken channel never stops the monitor or the other channels.
+ */
+export async function buildNotifiers(
+  channels: MonitorConfig['channels'],
+  deps: ChannelDependencies,
+): Promise<Map<string, Notifier>> {
+  const notifiers = new Map<string, Notifier>();
+  for (const [name, config] of Object.entries(channels)) {
+    try {
+      notifiers.set(name, await build(name, config, deps));
+    } catch (error) {
+      notifiers.set(
+        name,
+        new UnavailableNotifier(name, `channel ${name} is not usable: ${(error as Error).message}`),
+      );
+    }
+  }
+  return notifiers;
+}
