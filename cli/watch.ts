@@ -18,7 +18,7 @@ import {
 import { EXIT } from './exit-codes.ts';
 import { eventJson, eventLine } from './render-event.ts';
 
-const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] ${STORE_USAGE}`;
+const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] ${STORE_USAGE}`;
 const CLOCK_MS = 5000;
 
 /**
@@ -34,10 +34,12 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       cluster: { type: 'string' },
       json: { type: 'boolean' },
       'interval-ms': { type: 'string' },
+      'clock-ms': { type: 'string' },
     });
     const config = await loadConfig(values.config);
     const clusters = selectClusters(config, values.cluster);
     const intervalMs = Number(values['interval-ms'] ?? 10_000);
+    const clockMs = Number(values['clock-ms'] ?? CLOCK_MS);
     const opened = await openStore(values);
     const observer = new ClusterObserver();
     const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
@@ -63,7 +65,16 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       let delivering: Promise<unknown> = Promise.resolve();
       const deliver = () => {
         delivering = delivering
-          .then(() => deliverCluster({ cluster, monitor, store: opened.store, notifiers, owner }))
+          .then(() =>
+            deliverCluster({
+              cluster,
+              monitor,
+              store: opened.store,
+              notifiers,
+              owner,
+              policy: config.delivery,
+            }),
+          )
           .then((round) => {
             for (const delivery of round.failed) {
               const { channel, event, lastError } = delivery;
@@ -101,7 +112,7 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
           decide(monitor.clock());
           // Retries of deliveries that failed earlier.
           deliver();
-        }, CLOCK_MS),
+        }, clockMs),
       );
       deliver();
     }

@@ -498,6 +498,22 @@ export const monitorConfigSchema = z
       .min(1, { error: 'at least one cluster is required' })
       .meta({ description: 'The Dremio HA clusters to monitor; names are unique.' }),
     probe: probeSchema.prefault({}),
+    delivery: z
+      .strictObject({
+        maxAgeMs: integer(1000, 7 * 86_400_000)
+          .default(86_400_000)
+          .meta({
+            description: 'A delivery still failing this long after its event is given up: DELIVERY_FAILED.',
+          }),
+        backoffBaseMs: integer(10, 3_600_000)
+          .default(2000)
+          .meta({ description: 'Wait after the first failed attempt, doubled each time.' }),
+        backoffMaxMs: integer(10, 3_600_000)
+          .default(300_000)
+          .meta({ description: 'The longest wait between attempts.' }),
+      })
+      .prefault({})
+      .meta({ description: 'How failed deliveries are retried.' }),
     channels: z
       .record(
         z.string().regex(CHANNEL_NAME, { error: message('expected a channel name of A-Z a-z 0-9 _ . -') }),

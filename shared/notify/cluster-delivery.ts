@@ -30,7 +30,7 @@ export function deliveryFailed(delivery: Delivery, now: number, newId: () => str
     incidentKey: `${event.cluster}/delivery/${id}`.slice(0, 255),
     incidentAction: 'notice',
     summary: `Could not deliver ${event.type} (${event.id}) to channel ${channel} after ${attempts} attempt(s): ${lastError ?? 'unknown error'}`,
-    facts: { channel, eventId: event.id, eventType: event.type, attempts, lastError: lastError ?? null },
+    facts: { channel, eventId: event.id, eventType: event.type, attempts, reason: lastError ?? null },
     steps: [
       `Read the event in the audit log: dremio-ha-monitor events --cluster ${event.cluster}`,
       `Check the ${channel} channel's configuration and secret; the error above says what the service answered.`,

@@ -98,6 +98,7 @@ describe('parseConfig: defaults', () => {
         },
       ],
       probe: { concurrency: 8 },
+      delivery: { maxAgeMs: 86_400_000, backoffBaseMs: 2000, backoffMaxMs: 300_000 },
       channels: {},
     });
   });
@@ -132,6 +133,7 @@ describe('parseConfig: defaults', () => {
         },
       ],
       probe: { concurrency: 256 },
+      delivery: { maxAgeMs: 86_400_000, backoffBaseMs: 2000, backoffMaxMs: 300_000 },
       channels: {},
     };
     assert.deepEqual(parseConfig(given, 'test'), given);

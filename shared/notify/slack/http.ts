@@ -1,0 +1,113 @@
+import { type Dispatcher, request } from 'undici';
+import { redact } from './redact.ts';
+
+/** The raw result of one POST to Slack, before it means anything. Messages are already redacted. */
+export type SlackExchange =
+  | {
+      readonly kind: 'answered';
+      readonly statusCode: number;
+      /** Retry-After in ms, when Slack said (seconds or an HTTP date). */
+      readonly retryAfterMs?: number;
+      readonly body: string;
+    }
+  | { readonly kind: 'timeout'; readonly timeoutMs: number }
+  /** The caller's signal was aborted (its own time limit, a shutdown): not sent, or not known to be. */
+  | { readonly kind: 'cancelled'; readonly why: string }
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string };
+
+export interface PostJsonOptions {
+  readonly url: string;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly dispatcher: Dispatcher;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** The body is read up to this many bytes; the rest is dropped. */
+  readonly bodyLimitBytes: number;
+  /** Strings that must not appear in `message` (the webhook URL, the token). */
+  readonly secrets: readonly string[];
+}
+
+/** One POST of a JSON body, bounded by `timeoutMs` (connect, answer and body together). */
+export async function postJson(options: PostJsonOptions): Promise<SlackExchange> {
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  try {
+    const response = await request(options.url, {
+      method: 'POST',
+      dispatcher: options.dispatcher,
+      signal: AbortSignal.any([options.signal, deadline]),
+      headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
+      body: JSON.stringify(options.body),
+    });
+    const body = await readCapped(response.body, options.bodyLimitBytes);
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    return {
+      kind: 'answered',
+      statusCode: response.statusCode,
+      body,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  } catch (error) {
+    if (options.signal.aborted) return { kind: 'cancelled', why: abortName(options.signal) };
+    if (deadline.aborted) return { kind: 'timeout', timeoutMs: options.timeoutMs };
+    return {
+      kind: 'failed',
+      code: errorCode(error),
+      message: redact(errorMessage(error), options.secrets).slice(0, 300),
+    };
+  }
+}
+
+/** `Retry-After: 30` or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  // An HTTP date (`Sat, 21 Nov 2026 23:00:20 GMT`); anything else is unreadable.
+  const date = /^[A-Za-z]{3},/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  limit: number,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function abortName(signal: AbortSignal): string {
+  const name = (signal.reason as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name) ? name : 'AbortError';
+}
+
+function errorCode(error: unknown): string {
+  let current: unknown = error;
+  // undici wraps socket errors: the useful code is often on `cause`.
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const candidate = current as { code?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[A-Z0-9_]{2,64}$/.test(candidate.code)) return candidate.code;
+    current = candidate.cause;
+  }
+  return 'UNKNOWN';
+}
+
+function errorMessage(error: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === 'string' && message !== '' && !messages.includes(message)) messages.push(message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return (messages.join(': ') || String(error)).replace(/\s+/g, ' ');
+}

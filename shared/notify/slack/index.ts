@@ -1,0 +1,23 @@
+/** Slack: an incoming-webhook notifier, a bot (Web API) notifier with threads, and Block Kit rendering. */
+export {
+  classifyApiAnswer,
+  type SlackApiResult,
+  SlackBotNotifier,
+  type SlackBotNotifierOptions,
+} from './bot-notifier.ts';
+export { parseRetryAfter, type SlackExchange } from './http.ts';
+export { redact } from './redact.ts';
+export {
+  escapeSlack,
+  renderSlackMessage,
+  renderSlackResolvedParent,
+  type SlackBlock,
+  type SlackMessage,
+  type SlackText,
+  slackLink,
+} from './render.ts';
+export {
+  classifyWebhookAnswer,
+  SlackWebhookNotifier,
+  type SlackWebhookNotifierOptions,
+} from './webhook-notifier.ts';
