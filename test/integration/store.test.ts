@@ -212,7 +212,7 @@ describe('DynamoStore on dynalite', () => {
       assert.ok(error instanceof StoreError);
       assert.match(
         error.message,
-        /cannot commit 100 events at once.*at most 100 items, the state and 99 events/,
+        /cannot commit 100 events with 0 outbox items at once.*at most 100 items, the state and 99 others/,
       );
       return true;
     });
@@ -222,6 +222,20 @@ describe('DynamoStore on dynalite', () => {
       version: 1,
     });
     assert.equal((await allEvents(store, cluster)).length, 99);
+    // Deliveries count too: 50 events with 50 deliveries are one item too many.
+    const more = makeEvents(freshCluster('outbox'), 50);
+    const deliveries = more.map((event) => ({
+      channel: 'slack',
+      event,
+      status: 'pending' as const,
+      attempts: 0,
+      createdAt: T0,
+      nextAttemptAt: T0,
+    }));
+    await assert.rejects(
+      store.commit(more[0]?.cluster ?? '', 0, {}, more, { deliveries, routes: [] }),
+      /cannot commit 50 events with 50 outbox items at once/,
+    );
   });
 
   it('refuses events of another cluster, duplicate ids in one commit, bad ids and states with no JSON form', async () => {
