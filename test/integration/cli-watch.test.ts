@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { BIN, runCli as run } from '../support/cli.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startDynalite, TEST_TABLE } from '../support/dynalite.ts';
+import { coordinatorsOf } from '../support/monitor-config.ts';
 import { killOnExit } from '../support/processes.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
@@ -49,13 +50,7 @@ describe('dremio-ha-monitor watch, events, status, ack, maintenance', () => {
           {
             name: 'sales',
             zookeeper: { connect: zk.connectString, clusterId: 'sales', operationTimeoutMs: 500 },
-            coordinators: dremio.nodes
-              .filter((node) => node.options.role !== 'executor')
-              .map((node) => ({
-                address: node.options.address,
-                webUrl: node.webUrl,
-                role: node.options.role === 'master-candidate' ? 'master-candidate' : 'coordinator',
-              })),
+            coordinators: coordinatorsOf(dremio),
             http: { timeoutMs: 300, connectTimeoutMs: 200 },
             detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300, coordinatorDownProbes: 2 },
           },

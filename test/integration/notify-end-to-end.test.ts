@@ -8,6 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { BIN, runCli } from '../support/cli.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startDynalite, TEST_TABLE } from '../support/dynalite.ts';
+import { coordinatorsOf } from '../support/monitor-config.ts';
 import { killOnExit } from '../support/processes.ts';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.ts';
 import { waitUntil } from '../support/zk-view.ts';
@@ -49,13 +50,7 @@ describe('from a SIGKILLed master to Slack, through the audit log and the outbox
           {
             name: 'billing',
             zookeeper: { connect: zk.connectString, clusterId: 'billing', operationTimeoutMs: 500 },
-            coordinators: dremio.nodes
-              .filter((node) => node.options.role !== 'executor')
-              .map((node) => ({
-                address: node.options.address,
-                webUrl: node.webUrl,
-                role: node.options.role === 'master-candidate' ? 'master-candidate' : 'coordinator',
-              })),
+            coordinators: coordinatorsOf(dremio),
             http: { timeoutMs: 300, connectTimeoutMs: 200 },
             detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
             routes: [{ channel: 'oncall' }],

@@ -1,6 +1,17 @@
 import { type ClusterConfig, type MonitorConfig, parseConfig } from '../../shared/config/index.ts';
 import type { EmulatedCluster } from './dremio/cluster.ts';
 
+/** The configured coordinators of an emulated cluster: its master candidates and coordinators. */
+export function coordinatorsOf(cluster: EmulatedCluster) {
+  return cluster.nodes
+    .filter((node) => node.options.role !== 'executor')
+    .map((node) => ({
+      address: node.options.address,
+      webUrl: node.webUrl,
+      role: node.options.role === 'master-candidate' ? 'master-candidate' : 'coordinator',
+    }));
+}
+
 /** The monitor's configuration for an emulated cluster, validated like a real file. */
 export function configFor(
   cluster: EmulatedCluster,
@@ -20,13 +31,7 @@ export function configFor(
             connectTimeoutMs: 1500,
             ...overrides.zookeeper,
           },
-          coordinators: cluster.nodes
-            .filter((node) => node.options.role !== 'executor')
-            .map((node) => ({
-              address: node.options.address,
-              webUrl: node.webUrl,
-              role: node.options.role === 'master-candidate' ? 'master-candidate' : 'coordinator',
-            })),
+          coordinators: coordinatorsOf(cluster),
           http: { timeoutMs: 500, connectTimeoutMs: 300, ...overrides.http },
         },
       ],
