@@ -1,0 +1,48 @@
+/** The node to restart: the coordinator or master candidate `address` of `cluster`, as configured. */
+export interface RestartTarget {
+  readonly cluster: string;
+  readonly address: string;
+  readonly role: 'master-candidate' | 'coordinator';
+  /** The node's EC2 instance id from the configuration; without it the executor looks the node up. */
+  readonly instanceId?: string;
+}
+
+export interface RestartOptions {
+  readonly method: 'reboot' | 'stop-start';
+}
+
+/** What an outcome event records: instance id, previous state, method, AWS request ids... */
+export type Facts = Readonly<Record<string, unknown>>;
+
+export type ActionOutcome =
+  | { readonly kind: 'done'; readonly facts: Facts }
+  /** `retryable`: the same action may work later (throttling, a machine in transition). */
+  | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean; readonly facts: Facts };
+
+/** The machine only; the Dremio side (registers again, answers 200, stays invisible) is the caller's. */
+export type VerifyOutcome =
+  | { readonly kind: 'verified'; readonly facts: Facts }
+  /** Not there yet: the caller polls again until its deadline. */
+  | { readonly kind: 'not-yet'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string; readonly facts: Facts };
+
+export interface Executor {
+  restart(target: RestartTarget, options: RestartOptions, signal: AbortSignal): Promise<ActionOutcome>;
+  verify(target: RestartTarget, signal: AbortSignal): Promise<VerifyOutcome>;
+}
+
+/** Whether a restart would be allowed, asked without doing it (EC2: `DryRun: true`). */
+export type PermissionOutcome =
+  | { readonly kind: 'allowed'; readonly facts: Facts }
+  | { readonly kind: 'denied'; readonly reason: string; readonly facts: Facts }
+  /** Could not tell: the node was not found or refused, or AWS was throttling. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean; readonly facts: Facts };
+
+/** An executor that can check its permissions; `dryRun` uses it when the executor has it. */
+export interface PermissionChecker {
+  checkPermissions(
+    target: RestartTarget,
+    options: RestartOptions,
+    signal: AbortSignal,
+  ): Promise<PermissionOutcome>;
+}

@@ -1,0 +1,1 @@
+export { LocalExecutor, type LocalExecutorOptions } from './local-executor.ts';

@@ -1,0 +1,64 @@
+import type { ActionOutcome, Executor, RestartOptions, RestartTarget, VerifyOutcome } from '../executor.ts';
+
+export interface LocalExecutorOptions {
+  /** Restarts the node's process (the bench or the demo: the emulated cluster's `restart(name)`). */
+  readonly restart: (target: RestartTarget) => Promise<void>;
+  /** Whether the node's process runs; without it, a restart that returned is taken as verified. */
+  readonly isRunning?: (target: RestartTarget) => Promise<boolean>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Restarts emulated Dremio nodes (local processes) through the same port as `Ec2Executor`, for the
+ * test bench and the demo. The method is recorded but a process has only one way to restart.
+ */
+export class LocalExecutor implements Executor {
+  readonly #restart: LocalExecutorOptions['restart'];
+  readonly #isRunning: LocalExecutorOptions['isRunning'];
+
+  constructor(options: LocalExecutorOptions) {
+    this.#restart = options.restart;
+    this.#isRunning = options.isRunning;
+  }
+
+  async restart(target: RestartTarget, options: RestartOptions, signal: AbortSignal): Promise<ActionOutcome> {
+    const facts = { address: target.address, role: target.role, method: options.method, executor: 'local' };
+    if (signal.aborted) {
+      return {
+        kind: 'failed',
+        reason: `restart of ${target.address} aborted before it began`,
+        retryable: true,
+        facts,
+      };
+    }
+    try {
+      await this.#restart(target);
+      return { kind: 'done', facts };
+    } catch (error) {
+      return {
+        kind: 'failed',
+        reason: `restarting the local process of ${target.address} failed: ${messageOf(error)}`,
+        retryable: false,
+        facts,
+      };
+    }
+  }
+
+  async verify(target: RestartTarget, signal: AbortSignal): Promise<VerifyOutcome> {
+    if (signal.aborted) return { kind: 'not-yet', reason: `verification of ${target.address} aborted` };
+    if (!this.#isRunning) return { kind: 'verified', facts: { address: target.address, executor: 'local' } };
+    try {
+      return (await this.#isRunning(target))
+        ? { kind: 'verified', facts: { address: target.address, executor: 'local', running: true } }
+        : { kind: 'not-yet', reason: `the local process of ${target.address} is not running` };
+    } catch (error) {
+      return {
+        kind: 'not-yet',
+        reason: `could not tell whether ${target.address} runs: ${messageOf(error)}`,
+      };
+    }
+  }
+}
