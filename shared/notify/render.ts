@@ -234,7 +234,59 @@ const TITLES: { readonly [T in EventType]: TitleOf } = {
   DELIVERY_FAILED: (_, f) => `Delivery to ${text(f.channel) ?? 'a channel'} failed`,
   MAINTENANCE_ENDED: (_, f) =>
     `Maintenance ${text(f.windowId) ?? ''} ${OUTCOMES[text(f.outcome) ?? ''] ?? 'ended'}`,
+  REMEDIATION_STARTED: (_, f) =>
+    `${f.dryRun === true ? 'Dry run: would restart' : 'Restarting'} ${targetAddress(f) ?? 'a node'}`,
+  REMEDIATION_SUCCEEDED: (_, f) => {
+    const target = targetAddress(f);
+    if (f.actionId === null) return `${target ?? 'Node'} back, no restart needed`;
+    return f.dryRun === true
+      ? `Dry run: restart of ${target ?? 'a node'} recorded`
+      : `Restarted ${target ?? 'a node'}`;
+  },
+  REMEDIATION_FAILED: (_, f) => `Restart of ${targetAddress(f) ?? 'a node'} failed`,
+  REMEDIATION_BLOCKED: (_, f) =>
+    `Restart of ${targetAddress(f) ?? 'a node'} blocked: ${ruleName(f.rule) ?? 'a guardrail'}`,
 };
+
+/** The guardrails of remediation (REMEDIATION_BLOCKED `facts.rule`), for people. */
+const RULES: Readonly<Record<string, string>> = {
+  'no-quorum': 'ZooKeeper quorum lost',
+  'cannot-observe': 'monitor cannot observe',
+  'target-is-master': 'it is the master',
+  'master-unhealthy': 'master not healthy',
+  maintenance: 'maintenance window',
+  'in-flight': 'another action in flight',
+  cooldown: 'cooldown',
+  'daily-cap': 'daily cap reached',
+};
+
+function ruleName(value: unknown): string | undefined {
+  const rule = text(value);
+  return rule === undefined ? undefined : Object.hasOwn(RULES, rule) ? RULES[rule] : rule;
+}
+
+const NEED_REASONS: Readonly<Record<string, string>> = {
+  'failed-master': 'failed master, to rejoin as a standby',
+  'coordinator-down': 'coordinator down',
+};
+
+function targetAddress(facts: Record<string, unknown>): string | undefined {
+  return text(record(facts.target)?.address);
+}
+
+/** `coord-a.corp (master-candidate, i-0abc...)` and why it needs a restart. */
+function targetFacts(facts: Record<string, unknown>): Array<Fact | undefined> {
+  const target = record(facts.target);
+  const details = joinDefined([text(target?.role), text(target?.instanceId)], ', ');
+  const reason = text(target?.reason);
+  return [
+    fact('Node', joinDefined([text(target?.address), details && `(${details})`])),
+    fact('Why', reason && (Object.hasOwn(NEED_REASONS, reason) ? NEED_REASONS[reason] : reason)),
+  ];
+}
+
+const dryRunFact = (f: Record<string, unknown>) =>
+  fact('Mode', f.dryRun === true ? 'dry run: recorded, nothing called' : undefined);
 
 const OUTCOMES: Readonly<Record<string, string>> = {
   expired: 'ended',
@@ -414,6 +466,37 @@ const FACTS: { readonly [T in EventType]: FactsOf } = {
         ? 'no incident'
         : list(f.openIncidents).map(text).filter(Boolean).join(', '),
     ),
+  ],
+  REMEDIATION_STARTED: (_, f) => [
+    ...targetFacts(f),
+    dryRunFact(f),
+    fact('Attempt', text(f.attempt)),
+    fact('Outcome expected by', time(f.deadline)),
+  ],
+  REMEDIATION_SUCCEEDED: (_, f) => [
+    ...targetFacts(f),
+    dryRunFact(f),
+    fact('Outcome', f.actionId === null ? joinDefined(['no restart needed:', text(f.why)]) : 'restarted'),
+    fact('Took', duration(f.durationMs)),
+  ],
+  REMEDIATION_FAILED: (_, f) => [
+    ...targetFacts(f),
+    dryRunFact(f),
+    fact('Reason', text(f.reason)),
+    fact('Started', time(f.startedAt)),
+  ],
+  REMEDIATION_BLOCKED: (_, f) => [
+    ...targetFacts(f),
+    fact('Blocked by', ruleName(f.rule)),
+    fact('Until', f.until === null ? 'it clears' : time(f.until)),
+    fact(
+      'Also blocked by',
+      list(f.rules)
+        .map((entry) => ruleName(record(entry)?.rule))
+        .filter((name) => name !== undefined && name !== ruleName(f.rule))
+        .join(', '),
+    ),
+    fact('Needed since', time(f.since)),
   ],
 };
 

@@ -15,6 +15,21 @@ export const CLUSTER = 'prod';
 const A = { address: 'coord-a.corp', fabricPort: 45678, startTime: T0 - 3_600_000 };
 const B = { address: 'coord-b.corp', fabricPort: 45678, startTime: T0 - 86_400_000 };
 const C = 'coord-c.corp';
+const A_TARGET = {
+  address: A.address,
+  role: 'master-candidate',
+  instanceId: 'i-0abc1234def567890',
+  reason: 'failed-master',
+};
+const C_TARGET = {
+  address: C,
+  role: 'coordinator',
+  instanceId: 'i-0abc1234def567892',
+  reason: 'coordinator-down',
+};
+/** The ids of the restart of coord-a.corp and of coord-c.corp. */
+const REMEDIATION_A = '01KAQ9A1M3XJ5V7W9YBCDEFGHJ';
+const REMEDIATION_C = '01KAQ9C1M3XJ5V7W9YBCDEFGHJ';
 
 /** A ULID-shaped id, distinct per number. */
 export function fixtureId(n: number): string {
@@ -427,6 +442,72 @@ const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
     },
     incidentKey: `${CLUSTER}/delivery/${id}`,
     incidentAction: 'notice',
+  }),
+  REMEDIATION_STARTED: (id) => ({
+    severity: 'info',
+    at: at(226),
+    summary:
+      'Restarting Dremio on coord-a.corp (the failed master) so it rejoins as a standby; outcome expected by 2026-11-21T23:13:46.000Z',
+    facts: {
+      actionId: REMEDIATION_A,
+      target: A_TARGET,
+      dryRun: false,
+      attempt: 1,
+      deadline: at(826),
+      since: at(165),
+      cause: idOf('FAILOVER_COMPLETED'),
+      master: { address: B.address, fabricPort: B.fabricPort, healthySince: at(166) },
+      blockedSince: null,
+    },
+    steps: ['Watch for REMEDIATION_SUCCEEDED or REMEDIATION_FAILED about coord-a.corp.'],
+    incidentKey: `${CLUSTER}/remediation/${id}`,
+    incidentAction: 'open',
+  }),
+  REMEDIATION_SUCCEEDED: () => ({
+    severity: 'info',
+    at: at(400),
+    summary: 'Restarted Dremio on coord-a.corp (the failed master): it rejoins as a standby',
+    facts: { actionId: REMEDIATION_A, target: A_TARGET, dryRun: false, durationMs: 174_000 },
+    incidentKey: `${CLUSTER}/remediation/${idOf('REMEDIATION_STARTED')}`,
+    incidentAction: 'resolve',
+  }),
+  REMEDIATION_FAILED: () => ({
+    severity: 'critical',
+    at: at(1000),
+    summary:
+      'Restart of coord-c.corp (coordinator down) failed: Dremio did not answer OK within 10 min of the restart',
+    facts: {
+      actionId: REMEDIATION_C,
+      target: C_TARGET,
+      dryRun: false,
+      startedAt: at(400),
+      reason: 'Dremio did not answer OK within 10 min of the restart',
+    },
+    steps: [
+      'Restart Dremio on coord-c.corp by hand, and check that it answers OK.',
+      'Find why the restart failed (the reason above, the instance, the server.log of Dremio).',
+      'The monitor tries again after the cooldown of the node, within the daily cap.',
+    ],
+    incidentKey: `${CLUSTER}/remediation/${idOf('REMEDIATION_BLOCKED')}`,
+    incidentAction: 'update',
+  }),
+  REMEDIATION_BLOCKED: (id) => ({
+    severity: 'warning',
+    at: at(226),
+    summary:
+      'Restart of coord-c.corp (coordinator down) is blocked: another action is in flight (restart of coord-a.corp); the monitor acts after 2026-11-21T23:13:46.000Z if it is still needed',
+    facts: {
+      rule: 'in-flight',
+      until: at(826),
+      target: C_TARGET,
+      rules: [{ rule: 'in-flight', until: at(826) }],
+      since: at(30),
+      cause: idOf('COORDINATOR_DOWN'),
+      attempts: 0,
+    },
+    steps: ['Wait for the action in flight: this one follows.'],
+    incidentKey: `${CLUSTER}/remediation/${id}`,
+    incidentAction: 'open',
   }),
 };
 

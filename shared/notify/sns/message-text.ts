@@ -38,6 +38,10 @@ const TITLES: { readonly [T in EventType]: string } = {
   MAINTENANCE_STARTED: 'Maintenance started',
   MAINTENANCE_ENDED: 'Maintenance ended',
   DELIVERY_FAILED: 'Notification delivery failed',
+  REMEDIATION_STARTED: 'Restart started',
+  REMEDIATION_SUCCEEDED: 'Remediation succeeded',
+  REMEDIATION_FAILED: 'Restart failed',
+  REMEDIATION_BLOCKED: 'Restart blocked',
 };
 
 interface Identity {

@@ -1,0 +1,740 @@
+import { formatDuration } from '../detect/describe.ts';
+import { canSeeMaster } from '../detect/detect.ts';
+import { incidentKeyOf, iso, oneLine } from '../detect/emit.ts';
+import type { EventType, IncidentAction, MonitorEvent, Severity } from '../detect/event.ts';
+import type { DetectorState, MaintenanceWindow } from '../detect/state.ts';
+import type { CoordinatorObservation, MasterRegistration, Snapshot } from '../observe/snapshot.ts';
+import type { RemediationPolicy } from './policy.ts';
+import {
+  type BlockRule,
+  cloneRemediationState,
+  type InFlight,
+  initialRemediationState,
+  type Need,
+  type NeedReason,
+  type RemediationState,
+} from './remediation-state.ts';
+
+/**
+ * The remediation planner: which failed node to restart now, or which guardrail holds it back. Pure:
+ * no I/O, no clock (`now`), ids from `newId`. The executor carries out the actions it returns; their
+ * outcomes come back as REMEDIATION_SUCCEEDED / REMEDIATION_FAILED events (`remediationSucceeded`,
+ * `remediationFailed`) in a later run's `events`.
+ */
+
+export interface ActionTarget {
+  readonly address: string;
+  readonly role: 'master-candidate' | 'coordinator';
+  /** The EC2 instance, when the caller's map knows the address. */
+  readonly instanceId?: string;
+  readonly reason: NeedReason;
+}
+
+export interface RestartAction {
+  readonly kind: 'restart';
+  /** Unique per attempt: the executor's idempotency key, and `facts.actionId` of its outcome. */
+  readonly id: string;
+  readonly cluster: string;
+  readonly target: ActionTarget;
+  /** Record, call nothing. */
+  readonly dryRun: boolean;
+  /** The remediation incident the outcome events belong to; absent: `<cluster>/remediation/<id>`. */
+  readonly incidentKey?: string;
+}
+
+export type Action = RestartAction;
+
+/** What the planner decided about each need, for logs and tests. */
+export type PlanDecision =
+  | { readonly kind: 'act'; readonly address: string; readonly reason: NeedReason; readonly actionId: string }
+  | {
+      readonly kind: 'wait';
+      readonly address: string;
+      readonly reason: NeedReason;
+      /**
+       * `not-due`: a failover's settle period; `settling`: the master's; `acting`: its action is in
+       * flight; `stopped`: its last failure cannot be fixed by retrying (REMEDIATION_FAILED paged).
+       */
+      readonly why: 'not-due' | 'settling' | 'acting' | 'stopped';
+      readonly until: number | null;
+    }
+  | {
+      readonly kind: 'blocked';
+      readonly address: string;
+      readonly reason: NeedReason;
+      readonly rule: BlockRule;
+      readonly until: number | null;
+      /** The REMEDIATION_BLOCKED of this run, or null when the episode already paged. */
+      readonly eventId: string | null;
+    };
+
+export interface PlanResult {
+  readonly state: RemediationState;
+  readonly actions: Action[];
+  readonly events: MonitorEvent[];
+  readonly decisions: PlanDecision[];
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * One run of the planner after detection. `events`: every event committed since the previous run
+ * (detection's, and the executor's outcomes), each once. `detector`: the detector's state after
+ * them (maintenance windows, visibility, ZooKeeper, the master). `instanceIds`: address -> EC2
+ * instance id. At most one action per run and per cluster.
+ */
+export function plan(
+  previous: RemediationState | null,
+  snapshot: Snapshot,
+  events: readonly MonitorEvent[],
+  detector: DetectorState,
+  policy: RemediationPolicy,
+  now: number,
+  newId: () => string,
+  instanceIds: ReadonlyMap<string, string> = new Map(),
+): PlanResult {
+  const observedAt = Date.parse(snapshot.observedAt);
+  if (!Number.isFinite(observedAt))
+    throw new TypeError(`plan: observedAt is not a time: ${snapshot.observedAt}`);
+  for (const cluster of [detector.cluster, previous?.cluster ?? snapshot.cluster]) {
+    if (cluster !== snapshot.cluster) {
+      throw new TypeError(`plan: a snapshot of ${snapshot.cluster} given the state of ${cluster}`);
+    }
+  }
+  const run: Run = {
+    state: previous ? cloneRemediationState(previous) : initialRemediationState(snapshot.cluster),
+    snapshot,
+    detector,
+    policy,
+    now,
+    newId,
+    instanceIds: new Map([...instanceIds].map(([address, id]) => [lower(address), id])),
+    window: activeWindow(detector, now),
+    actions: [],
+    events: [],
+    decisions: [],
+  };
+  settleOutcomes(run.state, events);
+  expireLease(run);
+  run.state.actionsAt = run.state.actionsAt.filter((at) => now - at < DAY_MS);
+  run.state.cooldowns = Object.fromEntries(
+    Object.entries(run.state.cooldowns).filter(([, until]) => until > now),
+  );
+  trackMasterHealth(run.state, snapshot, observedAt);
+  if (policy.enabled) {
+    addNeeds(run, events);
+    dropNeedsMet(run);
+    const blocks = clusterBlocks(run, observedAt);
+    for (const need of run.state.needs) decide(run, need, blocks, observedAt);
+  }
+  return { state: run.state, actions: run.actions, events: run.events, decisions: run.decisions };
+}
+
+interface Run {
+  readonly state: RemediationState;
+  readonly snapshot: Snapshot;
+  readonly detector: DetectorState;
+  readonly policy: RemediationPolicy;
+  readonly now: number;
+  readonly newId: () => string;
+  readonly instanceIds: ReadonlyMap<string, string>;
+  readonly window: MaintenanceWindow | undefined;
+  readonly actions: Action[];
+  readonly events: MonitorEvent[];
+  readonly decisions: PlanDecision[];
+}
+
+interface Block {
+  readonly rule: BlockRule;
+  readonly until: number | null;
+}
+
+// ---- outcomes and the lease ---------------------------------------------------------------------
+
+/**
+ * Applies the executor's outcome events to a state: the lease is released; a success ends the need,
+ * a failure leaves it to be tried again (after the cooldown of the node, within the daily cap).
+ */
+export function applyOutcomes(state: RemediationState, events: readonly MonitorEvent[]): RemediationState {
+  const next = cloneRemediationState(state);
+  settleOutcomes(next, events);
+  return next;
+}
+
+function settleOutcomes(state: RemediationState, events: readonly MonitorEvent[]): void {
+  for (const event of events) {
+    if (event.type !== 'REMEDIATION_SUCCEEDED' && event.type !== 'REMEDIATION_FAILED') continue;
+    const id = event.facts.actionId;
+    if (typeof id !== 'string') continue;
+    if (state.inFlight?.id === id) state.inFlight = null;
+    const need = state.needs.find((candidate) => candidate.lastActionId === id);
+    // An outcome of an earlier attempt, after its lease expired and another began, changes nothing.
+    if (!need || (need.actionId !== null && need.actionId !== id)) continue;
+    if (event.type === 'REMEDIATION_SUCCEEDED') {
+      state.needs = state.needs.filter((other) => other !== need);
+      continue;
+    }
+    need.actionId = null;
+    // A failure that retrying cannot fix (permission denied, no such instance) is not tried again.
+    if (event.facts.retryable === false)
+      need.stopped = typeof event.facts.reason === 'string' ? event.facts.reason : 'failed';
+  }
+}
+
+/** An action without an outcome by its deadline failed: the lease is free again. */
+function expireLease(run: Run): void {
+  const flight = run.state.inFlight;
+  if (!flight || run.now < flight.deadline) return;
+  run.state.inFlight = null;
+  const need = run.state.needs.find((candidate) => candidate.actionId === flight.id);
+  if (need) need.actionId = null;
+  const within = formatDuration(flight.deadline - flight.startedAt);
+  run.events.push(
+    remediationFailed(
+      actionOf(flight, run.state.cluster),
+      `no outcome within ${within}: the executor did not report`,
+      { startedAt: iso(flight.startedAt), deadline: iso(flight.deadline), expired: true },
+      run.now,
+      run.newId,
+    ),
+  );
+}
+
+function actionOf(flight: InFlight, cluster: string): RestartAction {
+  return {
+    kind: 'restart',
+    id: flight.id,
+    cluster,
+    target: {
+      address: flight.address,
+      role: flight.role,
+      ...(flight.instanceId === null ? {} : { instanceId: flight.instanceId }),
+      reason: flight.reason,
+    },
+    dryRun: flight.dryRun,
+    incidentKey: flight.incidentKey,
+  };
+}
+
+// ---- what the snapshot says -----------------------------------------------------------------------
+
+function lower(address: string): string {
+  return address.toLowerCase();
+}
+
+function coordinatorAt(snapshot: Snapshot, address: string): CoordinatorObservation | undefined {
+  return snapshot.coordinators.find((coordinator) => lower(coordinator.address) === lower(address));
+}
+
+/** The one registered master, when the monitor can see it and it answers 200 "OK". */
+function healthyMaster(snapshot: Snapshot): MasterRegistration | null {
+  const master = snapshot.master;
+  if (!canSeeMaster(snapshot) || !master || snapshot.masters.length !== 1) return null;
+  return coordinatorAt(snapshot, master.address)?.http.kind === 'ok' ? master : null;
+}
+
+function trackMasterHealth(state: RemediationState, snapshot: Snapshot, observedAt: number): void {
+  if (state.lastObservedAt !== null && observedAt <= state.lastObservedAt) return;
+  state.lastObservedAt = observedAt;
+  const master = healthyMaster(snapshot);
+  const known = state.masterHealth;
+  if (!master) state.masterHealth = null;
+  else if (
+    !known ||
+    known.address !== master.address ||
+    known.fabricPort !== master.fabricPort ||
+    known.startTime !== master.startTime
+  ) {
+    const { address, fabricPort, startTime } = master;
+    state.masterHealth = { address, fabricPort, startTime, since: observedAt };
+  }
+}
+
+function activeWindow(detector: DetectorState, now: number): MaintenanceWindow | undefined {
+  const covering = detector.maintenance.filter((window) => window.start <= now && now < window.end);
+  return covering.sort((a, b) => b.end - a.end)[0];
+}
+
+/** Every address the master goes by: the snapshot's registrations, and the detector's master. */
+function masterAddresses(run: Run): Set<string> {
+  const addresses = run.snapshot.masters.map((master) => master.address);
+  for (const coordinator of run.snapshot.coordinators)
+    if (coordinator.isMaster) addresses.push(coordinator.address);
+  if (run.detector.master.kind === 'present') addresses.push(run.detector.master.master.address);
+  return new Set(addresses.map(lower));
+}
+
+// ---- needs --------------------------------------------------------------------------------------
+
+function addNeeds(run: Run, events: readonly MonitorEvent[]): void {
+  for (const event of events) {
+    const at = Date.parse(event.at);
+    const since = Number.isFinite(at) ? at : run.now;
+    if (event.type === 'FAILOVER_COMPLETED') {
+      const from = event.facts.from;
+      const address =
+        typeof from === 'object' && from !== null ? (from as { address?: unknown }).address : null;
+      if (typeof address === 'string') addNeed(run, address, 'failed-master', since, event.id);
+    }
+    if (event.type === 'COORDINATOR_DOWN' && typeof event.facts.address === 'string') {
+      addNeed(run, event.facts.address, 'coordinator-down', since, event.id);
+    }
+  }
+  // A coordinator still down by the detector's account is a need even if its event came before.
+  for (const track of run.detector.coordinators) {
+    if (track.condition.kind === 'raised') {
+      addNeed(run, track.address, 'coordinator-down', track.condition.since, null);
+    }
+  }
+  run.state.needs.sort((a, b) => a.since - b.since);
+}
+
+function addNeed(run: Run, address: string, reason: NeedReason, since: number, cause: string | null): void {
+  if (run.state.needs.some((need) => lower(need.address) === lower(address))) return;
+  const coordinator = coordinatorAt(run.snapshot, address);
+  // Only a configured node can be restarted; a secondary coordinator is never the master.
+  if (!coordinator || (reason === 'coordinator-down' && coordinator.role !== 'coordinator')) return;
+  run.state.needs.push({
+    address: coordinator.address,
+    role: coordinator.role,
+    reason,
+    since,
+    dueAt: reason === 'failed-master' ? since + run.policy.settleMs : since,
+    cause,
+    incidentKey: null,
+    blocked: null,
+    actionId: null,
+    lastActionId: null,
+    attempts: 0,
+    stopped: null,
+  });
+}
+
+/** Why a need is met without an action, or null while it still needs one. */
+function metBy(run: Run, need: Need): string | null {
+  const coordinator = coordinatorAt(run.snapshot, need.address);
+  if (!coordinator) return 'no longer a configured coordinator';
+  if (need.reason === 'coordinator-down') return coordinator.http.kind === 'ok' ? 'answers OK again' : null;
+  const master = run.snapshot.master;
+  if (run.snapshot.masters.length === 1 && master && lower(master.address) === lower(need.address)) {
+    return 'is the master again';
+  }
+  return coordinator.registered ? 'registered again' : null;
+}
+
+/** Needs met by the world (not while their action is in flight: its outcome tells). */
+function dropNeedsMet(run: Run): void {
+  for (const need of [...run.state.needs]) {
+    if (need.actionId !== null) continue;
+    const why = metBy(run, need);
+    if (why === null) continue;
+    run.state.needs = run.state.needs.filter((other) => other !== need);
+    if (need.incidentKey !== null) run.events.push(metWithoutRestart(run, need, why));
+  }
+}
+
+// ---- guardrails ---------------------------------------------------------------------------------
+
+/** The guardrails that hold for every node of the cluster in this run. */
+function clusterBlocks(run: Run, observedAt: number): Block[] {
+  const { snapshot, detector, policy, now } = run;
+  const blocks: Block[] = [];
+  const zookeeper = detector.zookeeper;
+  if (
+    snapshot.zookeeper.quorum === false ||
+    (zookeeper.kind === 'raised' && zookeeper.level === 'quorum_lost')
+  ) {
+    blocks.push({ rule: 'no-quorum', until: null });
+  }
+  const httpAt = snapshot.httpObservedAt === undefined ? observedAt : Date.parse(snapshot.httpObservedAt);
+  const stale = !(now - observedAt <= policy.maxSnapshotAgeMs && now - httpAt <= policy.maxSnapshotAgeMs);
+  if (stale || !canSeeMaster(snapshot) || detector.visibility.kind === 'blind') {
+    blocks.push({ rule: 'cannot-observe', until: null });
+  }
+  if (!healthyMaster(snapshot)) blocks.push({ rule: 'master-unhealthy', until: null });
+  if (run.window) blocks.push({ rule: 'maintenance', until: run.window.end });
+  return blocks;
+}
+
+/** The cluster's guardrails and the node's own, in order of importance. */
+function blocksFor(run: Run, need: Need, clusterWide: readonly Block[]): Block[] {
+  const { state, now, policy } = run;
+  const blocks = [...clusterWide];
+  const masters = masterAddresses(run);
+  const instanceId = run.instanceIds.get(lower(need.address));
+  const masterInstances = new Set([...masters].map((address) => run.instanceIds.get(address)));
+  if (
+    masters.has(lower(need.address)) ||
+    coordinatorAt(run.snapshot, need.address)?.isMaster === true ||
+    (instanceId !== undefined && masterInstances.has(instanceId))
+  ) {
+    blocks.push({ rule: 'target-is-master', until: null });
+  }
+  if (state.inFlight) blocks.push({ rule: 'in-flight', until: state.inFlight.deadline });
+  const cooldown = state.cooldowns[lower(need.address)];
+  if (cooldown !== undefined && cooldown > now) blocks.push({ rule: 'cooldown', until: cooldown });
+  if (state.actionsAt.length >= policy.dailyCap) {
+    const freed = state.actionsAt[state.actionsAt.length - policy.dailyCap] ?? now;
+    blocks.push({ rule: 'daily-cap', until: freed + DAY_MS });
+  }
+  return blocks;
+}
+
+const CONDITION_ORDER: readonly BlockRule[] = [
+  'no-quorum',
+  'cannot-observe',
+  'target-is-master',
+  'master-unhealthy',
+];
+
+/** The rule to report: a condition with no known end first, else the one that ends last. */
+function primary(blocks: readonly Block[]): Block {
+  for (const rule of CONDITION_ORDER) {
+    const found = blocks.find((block) => block.rule === rule);
+    if (found) return found;
+  }
+  return [...blocks].sort((a, b) => (b.until ?? 0) - (a.until ?? 0))[0] as Block;
+}
+
+// ---- deciding -----------------------------------------------------------------------------------
+
+function decide(run: Run, need: Need, clusterWide: readonly Block[], observedAt: number): void {
+  const { address, reason } = need;
+  if (need.actionId !== null) {
+    run.decisions.push({
+      kind: 'wait',
+      address,
+      reason,
+      why: 'acting',
+      until: run.state.inFlight?.deadline ?? null,
+    });
+    return;
+  }
+  if (need.stopped !== null) {
+    run.decisions.push({ kind: 'wait', address, reason, why: 'stopped', until: null });
+    return;
+  }
+  if (run.now < need.dueAt) {
+    run.decisions.push({ kind: 'wait', address, reason, why: 'not-due', until: need.dueAt });
+    return;
+  }
+  const blocks = blocksFor(run, need, clusterWide);
+  if (blocks.length > 0) {
+    block(run, need, blocks);
+    return;
+  }
+  const health = run.state.masterHealth;
+  const master = run.snapshot.master;
+  const same = health && master && health.address === master.address && health.startTime === master.startTime;
+  const settledAt = health && same ? health.since + run.policy.settleMs : null;
+  if (settledAt === null || observedAt < settledAt) {
+    // The master answers but has not for settleMs yet: a wait with a known, short end, not a block.
+    run.decisions.push({ kind: 'wait', address, reason, why: 'settling', until: settledAt });
+    return;
+  }
+  act(run, need);
+}
+
+function block(run: Run, need: Need, blocks: readonly Block[]): void {
+  const chosen = primary(blocks);
+  const suppressed = run.window !== undefined;
+  const episode = need.blocked;
+  if (episode && !(episode.suppressed && !suppressed)) {
+    // The episode paged already (or is held back by the window still): one page per episode.
+    episode.rule = chosen.rule;
+    episode.until = chosen.until;
+    run.decisions.push({
+      kind: 'blocked',
+      address: need.address,
+      reason: need.reason,
+      ...chosen,
+      eventId: null,
+    });
+    return;
+  }
+  const event = needEvent(run, need, {
+    type: 'REMEDIATION_BLOCKED',
+    severity: 'warning',
+    summary: `Restart of ${need.address} (${REASON_TEXT[need.reason]}) is blocked: ${ruleText(run, chosen.rule)}; ${
+      chosen.until === null
+        ? 'the monitor acts once that clears'
+        : `the monitor acts after ${iso(chosen.until)} if it is still needed`
+    }`,
+    facts: {
+      rule: chosen.rule,
+      until: chosen.until === null ? null : iso(chosen.until),
+      target: targetFacts(run, need),
+      rules: blocks.map((one) => ({ rule: one.rule, until: one.until === null ? null : iso(one.until) })),
+      since: iso(need.since),
+      cause: need.cause,
+      attempts: need.attempts,
+    },
+    steps: blockSteps(run, need, chosen),
+  });
+  need.blocked = { rule: chosen.rule, until: chosen.until, since: run.now, eventId: event.id, suppressed };
+  run.decisions.push({
+    kind: 'blocked',
+    address: need.address,
+    reason: need.reason,
+    ...chosen,
+    eventId: event.id,
+  });
+}
+
+function act(run: Run, need: Need): void {
+  const { state, policy, now } = run;
+  const eventId = run.newId();
+  const actionId = run.newId();
+  const incidentKey = need.incidentKey ?? incidentKeyOf(state.cluster, 'remediation', eventId);
+  const instanceId = run.instanceIds.get(lower(need.address)) ?? null;
+  const flight: InFlight = {
+    id: actionId,
+    address: need.address,
+    role: need.role,
+    reason: need.reason,
+    instanceId,
+    startedAt: now,
+    deadline: now + policy.actionTimeoutMs,
+    incidentKey,
+    dryRun: policy.dryRun,
+  };
+  const action = actionOf(flight, state.cluster);
+  const master = state.masterHealth;
+  const event = needEvent(
+    run,
+    need,
+    {
+      type: 'REMEDIATION_STARTED',
+      severity: 'info',
+      summary: `${policy.dryRun ? 'Dry run: would restart' : 'Restarting'} Dremio on ${need.address} (${REASON_TEXT[need.reason]})${
+        need.reason === 'failed-master' ? ' so it rejoins as a standby' : ''
+      }; outcome expected by ${iso(flight.deadline)}`,
+      facts: {
+        actionId,
+        target: targetFacts(run, need),
+        dryRun: policy.dryRun,
+        attempt: need.attempts + 1,
+        deadline: iso(flight.deadline),
+        since: iso(need.since),
+        cause: need.cause,
+        master: master && {
+          address: master.address,
+          fabricPort: master.fabricPort,
+          healthySince: iso(master.since),
+        },
+        blockedSince: need.blocked ? iso(need.blocked.since) : null,
+      },
+      steps: [`Watch for REMEDIATION_SUCCEEDED or REMEDIATION_FAILED about ${need.address}.`],
+    },
+    eventId,
+  );
+  need.incidentKey = event.incidentKey;
+  need.blocked = null;
+  need.actionId = actionId;
+  need.lastActionId = actionId;
+  need.attempts += 1;
+  state.inFlight = flight;
+  state.cooldowns[lower(need.address)] = now + policy.cooldownMs;
+  state.actionsAt.push(now);
+  run.actions.push(action);
+  run.decisions.push({ kind: 'act', address: need.address, reason: need.reason, actionId });
+}
+
+// ---- events -------------------------------------------------------------------------------------
+
+const REASON_TEXT: { readonly [R in NeedReason]: string } = {
+  'failed-master': 'the failed master',
+  'coordinator-down': 'coordinator down',
+};
+
+function ruleText(run: Run, rule: BlockRule): string {
+  const { policy, state } = run;
+  switch (rule) {
+    case 'no-quorum':
+      return 'ZooKeeper has lost its quorum';
+    case 'cannot-observe':
+      return 'the monitor cannot observe the cluster (ZooKeeper unreadable or a stale snapshot)';
+    case 'target-is-master':
+      return 'the node has the address or instance id of the current master';
+    case 'master-unhealthy':
+      return 'no single master is registered and answering OK';
+    case 'maintenance':
+      return `maintenance window ${run.window?.id ?? ''} is active`;
+    case 'in-flight':
+      return `another action is in flight (restart of ${state.inFlight?.address ?? '?'})`;
+    case 'cooldown':
+      return `the node was acted upon less than ${formatDuration(policy.cooldownMs)} ago`;
+    case 'daily-cap':
+      return `${state.actionsAt.length} actions in the last 24 h reach the daily cap of ${policy.dailyCap}`;
+  }
+}
+
+function blockSteps(run: Run, need: Need, chosen: Block): string[] {
+  const byHand = `If it cannot wait, restart Dremio on ${need.address} by hand.`;
+  switch (chosen.rule) {
+    case 'no-quorum':
+      return [
+        'Restore ZooKeeper first (ZOOKEEPER_QUORUM_LOST): no Dremio node is restarted meanwhile.',
+        byHand,
+      ];
+    case 'cannot-observe':
+      return ["Check the monitor's access to ZooKeeper and the coordinators (OBSERVATION_FAILED).", byHand];
+    case 'target-is-master':
+      return [`Check the configuration: ${need.address} shares its address or instance id with the master.`];
+    case 'master-unhealthy':
+      return [
+        `Look at the master first (MASTER_UNRESPONSIVE, MASTER_DOWN, SPLIT_BRAIN_SUSPECTED): nothing is restarted until it has answered for ${formatDuration(run.policy.settleMs)}.`,
+        byHand,
+      ];
+    case 'maintenance':
+      return [
+        'Nothing if the maintenance covers it: the monitor acts after the window if still needed.',
+        byHand,
+      ];
+    case 'in-flight':
+      return ['Wait for the action in flight: this one follows.'];
+    case 'cooldown':
+      return [`Find why ${need.address} keeps failing before it is restarted again.`, byHand];
+    case 'daily-cap':
+      return ['Find why nodes keep failing: the monitor does not act again before the cap frees up.', byHand];
+  }
+}
+
+function targetFacts(run: Run, need: Need): Record<string, unknown> {
+  const instanceId = run.instanceIds.get(lower(need.address)) ?? null;
+  return { address: need.address, role: need.role, instanceId, reason: need.reason };
+}
+
+interface EventDraft {
+  readonly type: EventType;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly facts: Record<string, unknown>;
+  readonly steps?: readonly string[];
+}
+
+/** An event of the need's remediation incident: it opens the incident, or updates the open one. */
+function needEvent(run: Run, need: Need, draft: EventDraft, id = run.newId()): MonitorEvent {
+  const incidentAction: IncidentAction = need.incidentKey === null ? 'open' : 'update';
+  const incidentKey = need.incidentKey ?? incidentKeyOf(run.state.cluster, 'remediation', id);
+  const window = run.window;
+  // As detection records events during maintenance: held back from paging, the window in the facts.
+  const facts = window
+    ? { ...draft.facts, maintenance: { windowId: window.id, owner: window.owner, until: iso(window.end) } }
+    : draft.facts;
+  const event = makeEvent(
+    run.state.cluster,
+    id,
+    run.now,
+    incidentKey,
+    incidentAction,
+    { ...draft, facts },
+    !!window,
+  );
+  need.incidentKey = incidentKey;
+  run.events.push(event);
+  return event;
+}
+
+function makeEvent(
+  cluster: string,
+  id: string,
+  now: number,
+  incidentKey: string,
+  incidentAction: IncidentAction,
+  draft: EventDraft,
+  suppressed = false,
+): MonitorEvent {
+  return {
+    id,
+    cluster,
+    type: draft.type,
+    severity: draft.severity,
+    at: iso(now),
+    incidentKey,
+    summary: oneLine(draft.summary),
+    facts: draft.facts,
+    ...(draft.steps ? { steps: draft.steps } : {}),
+    ...(suppressed ? { suppressed: true } : {}),
+    incidentAction,
+  };
+}
+
+/** A need met without a restart while its incident is open: the incident resolves (no action id). */
+function metWithoutRestart(run: Run, need: Need, why: string): MonitorEvent {
+  const id = run.newId();
+  return makeEvent(run.state.cluster, id, run.now, need.incidentKey ?? '', 'resolve', {
+    type: 'REMEDIATION_SUCCEEDED',
+    severity: 'info',
+    summary: `${need.address} ${why}: no restart needed any more (${REASON_TEXT[need.reason]})`,
+    facts: {
+      actionId: null,
+      target: targetFacts(run, need),
+      outcome: 'no-longer-needed',
+      why,
+      attempts: need.attempts,
+      since: iso(need.since),
+    },
+  });
+}
+
+function outcomeKey(action: Action): string {
+  return action.incidentKey ?? incidentKeyOf(action.cluster, 'remediation', action.id);
+}
+
+/** The action's own facts first, then the executor's (which cannot override them). */
+function outcomeFacts(action: Action, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { address, role, instanceId, reason } = action.target;
+  const own = {
+    actionId: action.id,
+    target: { address, role, instanceId: instanceId ?? null, reason },
+    dryRun: action.dryRun,
+  };
+  return { ...own, ...extra, ...own };
+}
+
+/** The executor's success: resolves the remediation incident. `facts`: what the executor saw. */
+export function remediationSucceeded(
+  action: Action,
+  facts: Readonly<Record<string, unknown>>,
+  now: number,
+  newId: () => string,
+): MonitorEvent {
+  const { address, reason } = action.target;
+  const rejoins = reason === 'failed-master' ? 'it rejoins as a standby' : 'it serves again';
+  return makeEvent(action.cluster, newId(), now, outcomeKey(action), 'resolve', {
+    type: 'REMEDIATION_SUCCEEDED',
+    severity: 'info',
+    summary: action.dryRun
+      ? `Dry run: the restart of ${address} (${REASON_TEXT[reason]}) was recorded; nothing was called`
+      : `Restarted Dremio on ${address} (${REASON_TEXT[reason]}): ${rejoins}`,
+    facts: outcomeFacts(action, facts),
+  });
+}
+
+/**
+ * The executor's failure (or no outcome by the deadline): updates the remediation incident at
+ * critical severity, so it pages. The need stays and is tried again after the cooldown of the
+ * node, unless `facts.retryable` is false (permission denied, no such instance): then it waits for
+ * a person, and its incident resolves when the node is back.
+ */
+export function remediationFailed(
+  action: Action,
+  reason: string,
+  facts: Readonly<Record<string, unknown>>,
+  now: number,
+  newId: () => string,
+): MonitorEvent {
+  const { address } = action.target;
+  return makeEvent(action.cluster, newId(), now, outcomeKey(action), 'update', {
+    type: 'REMEDIATION_FAILED',
+    severity: 'critical',
+    summary: `Restart of ${address} (${REASON_TEXT[action.target.reason]}) failed: ${reason}`,
+    facts: { ...outcomeFacts(action, facts), reason },
+    steps: [
+      `Restart Dremio on ${address} by hand, and check that it ${action.target.reason === 'failed-master' ? 'rejoins as a standby' : 'answers OK'}.`,
+      'Find why the restart failed (the reason above, the instance, the server.log of Dremio).',
+      'The monitor tries again after the cooldown of the node, within the daily cap.',
+    ],
+  });
+}
