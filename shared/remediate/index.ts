@@ -1,15 +1,7 @@
 /** Remediation: the pure planner (which failed node to restart, or which guardrail holds it back). */
-export {
-  type Action,
-  type ActionTarget,
-  applyOutcomes,
-  type PlanDecision,
-  type PlanResult,
-  plan,
-  type RestartAction,
-  remediationFailed,
-  remediationSucceeded,
-} from './plan.ts';
+export { applyOutcomes, plan } from './plan.ts';
+export { remediationFailed, remediationSucceeded } from './plan-events.ts';
+export type { Action, ActionTarget, PlanDecision, PlanResult, RestartAction } from './plan-types.ts';
 export { defaultRemediationPolicy, type RemediationPolicy } from './policy.ts';
 export {
   type BlockEpisode,

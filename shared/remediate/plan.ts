@@ -1,9 +1,20 @@
 import { formatDuration } from '../detect/describe.ts';
 import { canSeeMaster } from '../detect/detect.ts';
-import { incidentKeyOf, iso, oneLine } from '../detect/emit.ts';
-import type { EventType, IncidentAction, MonitorEvent, Severity } from '../detect/event.ts';
+import { incidentKeyOf, iso } from '../detect/emit.ts';
+import type { MonitorEvent } from '../detect/event.ts';
 import type { DetectorState, MaintenanceWindow } from '../detect/state.ts';
 import type { CoordinatorObservation, MasterRegistration, Snapshot } from '../observe/snapshot.ts';
+import {
+  blockSteps,
+  lower,
+  metWithoutRestart,
+  needEvent,
+  REASON_TEXT,
+  remediationFailed,
+  ruleText,
+  targetFacts,
+} from './plan-events.ts';
+import type { Block, PlanResult, RestartAction, Run } from './plan-types.ts';
 import type { RemediationPolicy } from './policy.ts';
 import {
   type BlockRule,
@@ -21,59 +32,6 @@ import {
  * outcomes come back as REMEDIATION_SUCCEEDED / REMEDIATION_FAILED events (`remediationSucceeded`,
  * `remediationFailed`) in a later run's `events`.
  */
-
-export interface ActionTarget {
-  readonly address: string;
-  readonly role: 'master-candidate' | 'coordinator';
-  /** The EC2 instance, when the caller's map knows the address. */
-  readonly instanceId?: string;
-  readonly reason: NeedReason;
-}
-
-export interface RestartAction {
-  readonly kind: 'restart';
-  /** Unique per attempt: the executor's idempotency key, and `facts.actionId` of its outcome. */
-  readonly id: string;
-  readonly cluster: string;
-  readonly target: ActionTarget;
-  /** Record, call nothing. */
-  readonly dryRun: boolean;
-  /** The remediation incident the outcome events belong to; absent: `<cluster>/remediation/<id>`. */
-  readonly incidentKey?: string;
-}
-
-export type Action = RestartAction;
-
-/** What the planner decided about each need, for logs and tests. */
-export type PlanDecision =
-  | { readonly kind: 'act'; readonly address: string; readonly reason: NeedReason; readonly actionId: string }
-  | {
-      readonly kind: 'wait';
-      readonly address: string;
-      readonly reason: NeedReason;
-      /**
-       * `not-due`: a failover's settle period; `settling`: the master's; `acting`: its action is in
-       * flight; `stopped`: its last failure cannot be fixed by retrying (REMEDIATION_FAILED paged).
-       */
-      readonly why: 'not-due' | 'settling' | 'acting' | 'stopped';
-      readonly until: number | null;
-    }
-  | {
-      readonly kind: 'blocked';
-      readonly address: string;
-      readonly reason: NeedReason;
-      readonly rule: BlockRule;
-      readonly until: number | null;
-      /** The REMEDIATION_BLOCKED of this run, or null when the episode already paged. */
-      readonly eventId: string | null;
-    };
-
-export interface PlanResult {
-  readonly state: RemediationState;
-  readonly actions: Action[];
-  readonly events: MonitorEvent[];
-  readonly decisions: PlanDecision[];
-}
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -128,25 +86,6 @@ export function plan(
     for (const need of run.state.needs) decide(run, need, blocks, observedAt);
   }
   return { state: run.state, actions: run.actions, events: run.events, decisions: run.decisions };
-}
-
-interface Run {
-  readonly state: RemediationState;
-  readonly snapshot: Snapshot;
-  readonly detector: DetectorState;
-  readonly policy: RemediationPolicy;
-  readonly now: number;
-  readonly newId: () => string;
-  readonly instanceIds: ReadonlyMap<string, string>;
-  readonly window: MaintenanceWindow | undefined;
-  readonly actions: Action[];
-  readonly events: MonitorEvent[];
-  readonly decisions: PlanDecision[];
-}
-
-interface Block {
-  readonly rule: BlockRule;
-  readonly until: number | null;
 }
 
 // ---- outcomes and the lease ---------------------------------------------------------------------
@@ -217,10 +156,6 @@ function actionOf(flight: InFlight, cluster: string): RestartAction {
 }
 
 // ---- what the snapshot says -----------------------------------------------------------------------
-
-function lower(address: string): string {
-  return address.toLowerCase();
-}
 
 function coordinatorAt(snapshot: Snapshot, address: string): CoordinatorObservation | undefined {
   return snapshot.coordinators.find((coordinator) => lower(coordinator.address) === lower(address));
@@ -538,203 +473,4 @@ function act(run: Run, need: Need): void {
   state.actionsAt.push(now);
   run.actions.push(action);
   run.decisions.push({ kind: 'act', address: need.address, reason: need.reason, actionId });
-}
-
-// ---- events -------------------------------------------------------------------------------------
-
-const REASON_TEXT: { readonly [R in NeedReason]: string } = {
-  'failed-master': 'the failed master',
-  'coordinator-down': 'coordinator down',
-};
-
-function ruleText(run: Run, rule: BlockRule): string {
-  const { policy, state } = run;
-  switch (rule) {
-    case 'no-quorum':
-      return 'ZooKeeper has lost its quorum';
-    case 'cannot-observe':
-      return 'the monitor cannot observe the cluster (ZooKeeper unreadable or a stale snapshot)';
-    case 'target-is-master':
-      return 'the node has the address or instance id of the current master';
-    case 'master-unhealthy':
-      return 'no single master is registered and answering OK';
-    case 'maintenance':
-      return `maintenance window ${run.window?.id ?? ''} is active`;
-    case 'in-flight':
-      return `another action is in flight (restart of ${state.inFlight?.address ?? '?'})`;
-    case 'cooldown':
-      return `the node was acted upon less than ${formatDuration(policy.cooldownMs)} ago`;
-    case 'daily-cap':
-      return `${state.actionsAt.length} actions in the last 24 h reach the daily cap of ${policy.dailyCap}`;
-  }
-}
-
-function blockSteps(run: Run, need: Need, chosen: Block): string[] {
-  const byHand = `If it cannot wait, restart Dremio on ${need.address} by hand.`;
-  switch (chosen.rule) {
-    case 'no-quorum':
-      return [
-        'Restore ZooKeeper first (ZOOKEEPER_QUORUM_LOST): no Dremio node is restarted meanwhile.',
-        byHand,
-      ];
-    case 'cannot-observe':
-      return ["Check the monitor's access to ZooKeeper and the coordinators (OBSERVATION_FAILED).", byHand];
-    case 'target-is-master':
-      return [`Check the configuration: ${need.address} shares its address or instance id with the master.`];
-    case 'master-unhealthy':
-      return [
-        `Look at the master first (MASTER_UNRESPONSIVE, MASTER_DOWN, SPLIT_BRAIN_SUSPECTED): nothing is restarted until it has answered for ${formatDuration(run.policy.settleMs)}.`,
-        byHand,
-      ];
-    case 'maintenance':
-      return [
-        'Nothing if the maintenance covers it: the monitor acts after the window if still needed.',
-        byHand,
-      ];
-    case 'in-flight':
-      return ['Wait for the action in flight: this one follows.'];
-    case 'cooldown':
-      return [`Find why ${need.address} keeps failing before it is restarted again.`, byHand];
-    case 'daily-cap':
-      return ['Find why nodes keep failing: the monitor does not act again before the cap frees up.', byHand];
-  }
-}
-
-function targetFacts(run: Run, need: Need): Record<string, unknown> {
-  const instanceId = run.instanceIds.get(lower(need.address)) ?? null;
-  return { address: need.address, role: need.role, instanceId, reason: need.reason };
-}
-
-interface EventDraft {
-  readonly type: EventType;
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly facts: Record<string, unknown>;
-  readonly steps?: readonly string[];
-}
-
-/** An event of the need's remediation incident: it opens the incident, or updates the open one. */
-function needEvent(run: Run, need: Need, draft: EventDraft, id = run.newId()): MonitorEvent {
-  const incidentAction: IncidentAction = need.incidentKey === null ? 'open' : 'update';
-  const incidentKey = need.incidentKey ?? incidentKeyOf(run.state.cluster, 'remediation', id);
-  const window = run.window;
-  // As detection records events during maintenance: held back from paging, the window in the facts.
-  const facts = window
-    ? { ...draft.facts, maintenance: { windowId: window.id, owner: window.owner, until: iso(window.end) } }
-    : draft.facts;
-  const event = makeEvent(
-    run.state.cluster,
-    id,
-    run.now,
-    incidentKey,
-    incidentAction,
-    { ...draft, facts },
-    !!window,
-  );
-  need.incidentKey = incidentKey;
-  run.events.push(event);
-  return event;
-}
-
-function makeEvent(
-  cluster: string,
-  id: string,
-  now: number,
-  incidentKey: string,
-  incidentAction: IncidentAction,
-  draft: EventDraft,
-  suppressed = false,
-): MonitorEvent {
-  return {
-    id,
-    cluster,
-    type: draft.type,
-    severity: draft.severity,
-    at: iso(now),
-    incidentKey,
-    summary: oneLine(draft.summary),
-    facts: draft.facts,
-    ...(draft.steps ? { steps: draft.steps } : {}),
-    ...(suppressed ? { suppressed: true } : {}),
-    incidentAction,
-  };
-}
-
-/** A need met without a restart while its incident is open: the incident resolves (no action id). */
-function metWithoutRestart(run: Run, need: Need, why: string): MonitorEvent {
-  const id = run.newId();
-  return makeEvent(run.state.cluster, id, run.now, need.incidentKey ?? '', 'resolve', {
-    type: 'REMEDIATION_SUCCEEDED',
-    severity: 'info',
-    summary: `${need.address} ${why}: no restart needed any more (${REASON_TEXT[need.reason]})`,
-    facts: {
-      actionId: null,
-      target: targetFacts(run, need),
-      outcome: 'no-longer-needed',
-      why,
-      attempts: need.attempts,
-      since: iso(need.since),
-    },
-  });
-}
-
-function outcomeKey(action: Action): string {
-  return action.incidentKey ?? incidentKeyOf(action.cluster, 'remediation', action.id);
-}
-
-/** The action's own facts first, then the executor's (which cannot override them). */
-function outcomeFacts(action: Action, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { address, role, instanceId, reason } = action.target;
-  const own = {
-    actionId: action.id,
-    target: { address, role, instanceId: instanceId ?? null, reason },
-    dryRun: action.dryRun,
-  };
-  return { ...own, ...extra, ...own };
-}
-
-/** The executor's success: resolves the remediation incident. `facts`: what the executor saw. */
-export function remediationSucceeded(
-  action: Action,
-  facts: Readonly<Record<string, unknown>>,
-  now: number,
-  newId: () => string,
-): MonitorEvent {
-  const { address, reason } = action.target;
-  const rejoins = reason === 'failed-master' ? 'it rejoins as a standby' : 'it serves again';
-  return makeEvent(action.cluster, newId(), now, outcomeKey(action), 'resolve', {
-    type: 'REMEDIATION_SUCCEEDED',
-    severity: 'info',
-    summary: action.dryRun
-      ? `Dry run: the restart of ${address} (${REASON_TEXT[reason]}) was recorded; nothing was called`
-      : `Restarted Dremio on ${address} (${REASON_TEXT[reason]}): ${rejoins}`,
-    facts: outcomeFacts(action, facts),
-  });
-}
-
-/**
- * The executor's failure (or no outcome by the deadline): updates the remediation incident at
- * critical severity, so it pages. The need stays and is tried again after the cooldown of the
- * node, unless `facts.retryable` is false (permission denied, no such instance): then it waits for
- * a person, and its incident resolves when the node is back.
- */
-export function remediationFailed(
-  action: Action,
-  reason: string,
-  facts: Readonly<Record<string, unknown>>,
-  now: number,
-  newId: () => string,
-): MonitorEvent {
-  const { address } = action.target;
-  return makeEvent(action.cluster, newId(), now, outcomeKey(action), 'update', {
-    type: 'REMEDIATION_FAILED',
-    severity: 'critical',
-    summary: `Restart of ${address} (${REASON_TEXT[action.target.reason]}) failed: ${reason}`,
-    facts: { ...outcomeFacts(action, facts), reason },
-    steps: [
-      `Restart Dremio on ${address} by hand, and check that it ${action.target.reason === 'failed-master' ? 'rejoins as a standby' : 'answers OK'}.`,
-      'Find why the restart failed (the reason above, the instance, the server.log of Dremio).',
-      'The monitor tries again after the cooldown of the node, within the daily cap.',
-    ],
-  });
 }
