@@ -97,7 +97,8 @@ export class Ec2Executor implements Executor, PermissionChecker {
     this.#now = options.now ?? Date.now;
   }
 
-  async restart(target: RestartTarget, options: RestartOptions, signal: AbortSignal): Promise<ActionOutcome> {
+  /** Finds the target's tagged instance, or the failed outcome that says why it cannot be used. */
+  async #resolve(target: RestartTarget, signal: AbortSignal) {
     const session = new Ec2Session(signal);
     const found = await findInstance(this.#client, session, target, this.#tags);
     const base = {
@@ -108,9 +109,16 @@ export class Ec2Executor implements Executor, PermissionChecker {
     };
     if (found.kind === 'failed') {
       const { reason, retryable } = found;
-      return { kind: 'failed', reason, retryable, facts: { ...base, requestIds: [...session.requestIds] } };
+      const facts: Facts = { ...base, requestIds: [...session.requestIds] };
+      return { kind: 'failed' as const, reason, retryable, facts };
     }
-    const { instance } = found;
+    return { kind: 'found' as const, session, instance: found.instance, base };
+  }
+
+  async restart(target: RestartTarget, options: RestartOptions, signal: AbortSignal): Promise<ActionOutcome> {
+    const resolved = await this.#resolve(target, signal);
+    if (resolved.kind === 'failed') return resolved;
+    const { session, instance, base } = resolved;
     const plan = planFor(instance, options);
     const facts = (more: Facts = {}): Facts => ({
       ...base,
@@ -215,19 +223,9 @@ export class Ec2Executor implements Executor, PermissionChecker {
     options: RestartOptions,
     signal: AbortSignal,
   ): Promise<PermissionOutcome> {
-    const session = new Ec2Session(signal);
-    const found = await findInstance(this.#client, session, target, this.#tags);
-    const base = {
-      address: target.address,
-      role: target.role,
-      resolvedBy: found.resolvedBy,
-      ...(target.instanceId ? { instanceId: target.instanceId } : {}),
-    };
-    if (found.kind === 'failed') {
-      const { reason, retryable } = found;
-      return { kind: 'failed', reason, retryable, facts: { ...base, requestIds: [...session.requestIds] } };
-    }
-    const { instance } = found;
+    const resolved = await this.#resolve(target, signal);
+    if (resolved.kind === 'failed') return resolved;
+    const { session, instance, base } = resolved;
     const plan = planFor(instance, options);
     const facts = { ...base, instanceId: instance.instanceId, previousState: instance.state };
     if (plan.kind === 'refuse') {
