@@ -16,6 +16,7 @@ export {
   type SecretSources,
 } from './load.ts';
 export {
+  type AwsConfig,
   type ClusterConfig,
   type CoordinatorConfig,
   type CoordinatorRole,
@@ -24,6 +25,7 @@ export {
   type MonitorConfig,
   type MonitorConfigInput,
   monitorConfigSchema,
+  type RemediationConfig,
   type SecretReference,
   secretReference,
   type ZooKeeperConfig,

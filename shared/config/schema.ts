@@ -1,6 +1,11 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
 import { EVENT_TYPES } from '../detect/event.ts';
+import { awsSchema } from './aws-schema.ts';
+import { remediationSchema } from './remediation-schema.ts';
+import { integer, message } from './schema-parts.ts';
+
+export { describeValue } from './schema-parts.ts';
 
 /**
  * The configuration file of dremio-ha-monitor: its zod schema (the single source of truth, also of
@@ -107,40 +112,6 @@ function toOrigin(value: string): string {
 export function defaultWebUrl(address: string): string {
   const host = isIP(address) === 6 ? `[${address}]` : address;
   return toOrigin(`http://${host}:${DEFAULT_WEB_PORT}`);
-}
-
-/**
- * How an issue names the value it got. Strings are never echoed (a secret pasted into the wrong key
- * must not end up in a log), except digits, so that `"3000"` can be recognised as a quoted number.
- */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') {
-    return /^-?[0-9]{1,15}(?:\.[0-9]{1,15})?$/.test(value)
-      ? `the string "${value}" (write numbers without quotes)`
-      : 'a string';
-  }
-  if (Array.isArray(value)) return 'a list';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
-
-type IssueLike = { readonly input?: unknown };
-
-/** A schema-level message that still says "required" when the key is missing. */
-function message(text: string, withValue = false): (issue: IssueLike) => string {
-  return (issue) =>
-    issue.input === undefined ? 'required' : withValue ? `${text}, got ${describeValue(issue.input)}` : text;
-}
-
-function integer(min: number, max?: number) {
-  const error = message(
-    max === undefined ? `expected an integer >= ${min}` : `expected an integer from ${min} to ${max}`,
-    true,
-  );
-  const atLeast = z.int({ error }).min(min, { error });
-  return max === undefined ? atLeast : atLeast.max(max, { error });
 }
 
 const znodeName = z
@@ -376,6 +347,7 @@ const clusterSchema = z
       .default([])
       .meta({ description: "Which channels get which of the cluster's events; default none." }),
     runbookUrl: httpUrl.optional().meta({ description: 'Link put in every notification about the cluster.' }),
+    remediation: remediationSchema.prefault({}),
   })
   .meta({ description: 'One Dremio HA cluster.' });
 
@@ -521,6 +493,7 @@ export const monitorConfigSchema = z
       )
       .default({})
       .meta({ description: 'Where notifications go, by name; clusters route their events to them.' }),
+    aws: awsSchema.optional(),
   })
   .superRefine(
     (config, context) => {
@@ -547,4 +520,6 @@ export type ZooKeeperConfig = ClusterConfig['zookeeper'];
 export type CoordinatorConfig = ClusterConfig['coordinators'][number];
 export type CoordinatorRole = CoordinatorConfig['role'];
 export type HttpConfig = ClusterConfig['http'];
+export type { AwsConfig } from './aws-schema.ts';
+export type { RemediationConfig } from './remediation-schema.ts';
 export type SecretReference = z.output<typeof secretReference>;

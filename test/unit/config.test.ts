@@ -95,6 +95,7 @@ describe('parseConfig: defaults', () => {
           executors: { minimum: 0 },
           detection: {},
           routes: [],
+          remediation: { enabled: false, dryRun: false, executor: 'ec2', method: 'stop-start', ec2: {} },
         },
       ],
       probe: { concurrency: 8 },
@@ -130,11 +131,41 @@ describe('parseConfig: defaults', () => {
           detection: {},
           routes: [],
           runbookUrl: 'https://wiki.corp/runbooks/dremio?tab=failover#steps',
+          remediation: {
+            enabled: true,
+            dryRun: true,
+            executor: 'ec2',
+            method: 'reboot',
+            settleMs: 0,
+            cooldownMs: 60_000,
+            dailyCap: 100,
+            actionTimeoutMs: 840_000,
+            maxSnapshotAgeMs: 1000,
+            ec2: { region: 'us-east-1', clusterTag: 'blue' },
+          },
         },
       ],
       probe: { concurrency: 256 },
       delivery: { maxAgeMs: 86_400_000, backoffBaseMs: 2000, backoffMaxMs: 300_000 },
       channels: {},
+      aws: {
+        stackName: 'dremio-ha-monitor-blue',
+        account: '123456789012',
+        region: 'us-east-1',
+        vpc: {
+          vpcId: 'vpc-0abc1234',
+          subnetIds: ['subnet-0abc1234'],
+          securityGroupIds: ['sg-0abc1234'],
+          endpoints: true,
+        },
+        mode: 'watch',
+        scheduleMinutes: 5,
+        watchMs: 280_000,
+        tickMs: 1000,
+        configParameter: '/dremio/blue/config',
+        tableName: 'dremio-blue',
+        alarmEmails: ['oncall@corp.example'],
+      },
     };
     assert.deepEqual(parseConfig(given, 'test'), given);
   });
@@ -190,6 +221,44 @@ describe('parseConfig: errors', () => {
     assert.equal(error.source, 'prod.yaml');
     assert.equal(error.name, 'ConfigError');
   });
+
+  const badDeployment: Array<[string, Json, string]> = [
+    [
+      'a remediation method',
+      config(cluster({ remediation: { method: 'restart' } })),
+      'clusters[0].remediation.method: expected "stop-start" or "reboot", got a string',
+    ],
+    [
+      'a daily cap of 0, which would block every action silently',
+      config(cluster({ remediation: { dailyCap: 0 } })),
+      'clusters[0].remediation.dailyCap: expected an integer from 1 to 100, got 0',
+    ],
+    [
+      'an action timeout beyond what a Lambda function can wait',
+      config(cluster({ remediation: { actionTimeoutMs: 900_000 } })),
+      'clusters[0].remediation.actionTimeoutMs: expected an integer from 10000 to 840000, got 900000',
+    ],
+    [
+      'a VPC without subnets',
+      { ...config(cluster()), aws: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: [] } } },
+      'aws.vpc.subnetIds: at least one subnet is required',
+    ],
+    [
+      'a subnet id',
+      { ...config(cluster()), aws: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-xyz'] } } },
+      'aws.vpc.subnetIds[0]: expected a subnet id like subnet-0abc1234',
+    ],
+    [
+      'a mode',
+      { ...config(cluster()), aws: { mode: 'stream' } },
+      'aws.mode: expected "poll" or "watch", got a string',
+    ],
+  ];
+  for (const [what, document, expected] of badDeployment) {
+    it(`names the path of ${what}`, () => {
+      assert.deepEqual(issuesOf(configError(() => parseConfig(document, 't'))), [expected]);
+    });
+  }
 
   const badConnects = [
     'zk1:2181/dremio',
