@@ -1,8 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ClusterMonitor } from '../shared/cluster-monitor.ts';
+import { type ClusterMonitor, clusterMonitorFor } from '../shared/cluster-monitor.ts';
 import type { ClusterConfig } from '../shared/config/index.ts';
 import { ConfigError, loadConfigFromEnvironment, type MonitorConfig } from '../shared/config/index.ts';
-import { defaultPolicy } from '../shared/detect/index.ts';
 import {
   connectStore,
   DataDirInUseError,
@@ -91,11 +90,7 @@ export function selectClusters(config: MonitorConfig, name: string | undefined):
 }
 
 export function monitorFor(cluster: ClusterConfig, store: Store): ClusterMonitor {
-  return new ClusterMonitor(cluster, {
-    store,
-    policy: defaultPolicy({ ...cluster.detection, minimumExecutors: cluster.executors.minimum }),
-    routes: cluster.routes,
-  });
+  return clusterMonitorFor(cluster, store);
 }
 
 /** Runs a command body: usage errors print and exit 3; anything else is a bug and propagates. */

@@ -6,6 +6,7 @@ import {
   type DetectorState,
   endMaintenance,
 } from '../shared/detect/index.ts';
+import { detectorStateOf } from '../shared/monitor-state.ts';
 import {
   loadConfig,
   monitorFor,
@@ -115,7 +116,7 @@ export function maintenanceCommand(argv: readonly string[]): Promise<number> {
       const opened = await openStore(values);
       try {
         for (const cluster of selectClusters(config, values.cluster)) {
-          const state = (await opened.store.load(cluster.name)).state as DetectorState | null;
+          const state = detectorStateOf((await opened.store.load(cluster.name)).state);
           for (const window of state?.maintenance ?? []) {
             const span = `${new Date(window.start).toISOString()} .. ${new Date(window.end).toISOString()}`;
             console.log(

@@ -1,4 +1,5 @@
 import type { DetectorState } from '../shared/detect/index.ts';
+import { detectorStateOf } from '../shared/monitor-state.ts';
 import {
   loadConfig,
   openStore,
@@ -56,7 +57,7 @@ export function statusCommand(argv: readonly string[]): Promise<number> {
       const statuses = [];
       for (const cluster of selectClusters(config, values.cluster)) {
         const stored = await opened.store.load(cluster.name);
-        statuses.push(clusterStatus(cluster.name, stored.state as DetectorState | null));
+        statuses.push(clusterStatus(cluster.name, detectorStateOf(stored.state)));
       }
       if (values.json) {
         console.log(JSON.stringify({ clusters: statuses }, null, 2));

@@ -1,13 +1,12 @@
 import { hostname } from 'node:os';
 import { Agent } from 'undici';
 import type { MonitorEvent } from '../shared/detect/index.ts';
+import { startMonitorLoop } from '../shared/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
-import { deliverCluster } from '../shared/notify/cluster-delivery.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
-import { type Watch, watchCluster } from '../shared/observe/watcher.ts';
+import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
 import {
   loadConfig,
-  monitorFor,
   openStore,
   parse,
   runCommand,
@@ -48,74 +47,19 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
     const print = (events: readonly MonitorEvent[]) => {
       for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
     };
-    const report = (cluster: string, error: unknown) =>
-      console.error(
-        JSON.stringify({ level: 'error', cluster, message: (error as Error).message ?? String(error) }),
-      );
-    const watches: Watch[] = [];
-    const pending = new Set<Promise<unknown>>();
-    const clocks: NodeJS.Timeout[] = [];
-    for (const cluster of clusters) {
-      const monitor = monitorFor(cluster, opened.store);
-      const track = (work: Promise<unknown>) => {
-        const done = work.catch((error) => report(cluster.name, error)).finally(() => pending.delete(done));
-        pending.add(done);
-      };
-      // One delivery round at a time per cluster in this process (the store's lease covers others).
-      let delivering: Promise<unknown> = Promise.resolve();
-      const deliver = () => {
-        delivering = delivering
-          .then(() =>
-            deliverCluster({
-              cluster,
-              monitor,
-              store: opened.store,
-              notifiers,
-              owner,
-              policy: config.delivery,
-            }),
-          )
-          .then((round) => {
-            for (const delivery of round.failed) {
-              const { channel, event, lastError } = delivery;
-              console.error(
-                JSON.stringify({
-                  level: 'error',
-                  cluster: cluster.name,
-                  channel,
-                  eventId: event.id,
-                  lastError,
-                }),
-              );
-            }
-          });
-        track(delivering);
-      };
-      const decide = (work: Promise<Awaited<ReturnType<typeof monitor.judge>>>) =>
-        track(
-          work.then((outcome) => {
-            if (outcome.kind !== 'committed') return;
-            print(outcome.events);
-            deliver();
-          }),
-        );
-      watches.push(
-        watchCluster(cluster, observer, {
-          intervalMs,
-          onSnapshot: (snapshot) => decide(monitor.judge(snapshot)),
-          onSessionEvent: (event) =>
-            console.error(JSON.stringify({ level: 'info', cluster: cluster.name, zookeeperSession: event })),
-        }),
-      );
-      clocks.push(
-        setInterval(() => {
-          decide(monitor.clock());
-          // Retries of deliveries that failed earlier.
-          deliver();
-        }, clockMs),
-      );
-      deliver();
-    }
+    const loop = startMonitorLoop({
+      clusters,
+      store: opened.store,
+      observer,
+      notifiers,
+      owner,
+      delivery: config.delivery,
+      intervalMs,
+      clockMs,
+      executorFor: (cluster) => configuredExecutor(cluster),
+      onEvents: (_cluster, events) => print(events),
+      onLog: (entry) => console.error(JSON.stringify(entry)),
+    });
     console.error(
       JSON.stringify({
         level: 'info',
@@ -127,10 +71,8 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    for (const clock of clocks) clearInterval(clock);
-    await Promise.all(watches.map((watch) => watch.close()));
-    // Decisions and deliveries under way finish before the store closes.
-    while (pending.size > 0) await Promise.all(pending);
+    // Decisions, deliveries and outcomes under way finish before the store closes.
+    await loop.close();
     await observer.close();
     await dispatcher.close();
     await opened.close();

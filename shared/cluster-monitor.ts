@@ -4,15 +4,19 @@ import {
   type CommandResult,
   type DetectionPolicy,
   type DetectorState,
+  defaultPolicy,
   detect,
   isMaterialChange,
   type MonitorEvent,
-  type Transition,
   tick,
 } from './detect/index.ts';
+import { isMaterialRemediationChange, type MonitorState, monitorStateOf } from './monitor-state.ts';
 import { type ChannelRoute, incidentsToLookUp, planOutbox } from './notify/routing.ts';
 import type { Snapshot } from './observe/snapshot.ts';
 import type { Store } from './record/store.ts';
+import { applyOutcomes, plan } from './remediate/plan.ts';
+import type { RestartAction } from './remediate/plan-types.ts';
+import { defaultRemediationPolicy, type RemediationPolicy } from './remediate/policy.ts';
 
 export interface ClusterMonitorOptions {
   readonly store: Store;
@@ -27,11 +31,30 @@ export interface ClusterMonitorOptions {
   readonly maxAttempts?: number;
   /** Which channels get which events; deliveries are committed with their events. @default none */
   readonly routes?: readonly ChannelRoute[];
+  /** Remediation: the planner runs after detection on every snapshot. @default off */
+  readonly remediation?: {
+    readonly policy: RemediationPolicy;
+    /** Address -> EC2 instance id, from the configuration. */
+    readonly instanceIds: ReadonlyMap<string, string>;
+  };
+}
+
+/** A decision: the next state and what it records. */
+interface Decided {
+  readonly state: MonitorState;
+  readonly events: readonly MonitorEvent[];
+  readonly actions?: readonly RestartAction[];
 }
 
 /** What one decision did. */
 export type Outcome =
-  | { readonly kind: 'committed'; readonly events: readonly MonitorEvent[]; readonly version: number }
+  | {
+      readonly kind: 'committed';
+      readonly events: readonly MonitorEvent[];
+      readonly version: number;
+      /** Restarts the planner started in this commit (their lease is committed): carry them out. */
+      readonly actions: readonly RestartAction[];
+    }
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'rejected'; readonly error: Extract<CommandResult, { kind: 'rejected' }>['error'] };
 
@@ -49,7 +72,8 @@ export class ClusterMonitor {
   readonly #heartbeatMs: number;
   readonly #maxAttempts: number;
   readonly #routes: readonly ChannelRoute[];
-  #state: DetectorState | null = null;
+  readonly #remediation: ClusterMonitorOptions['remediation'];
+  #state: MonitorState | null = null;
   #version = 0;
   #loaded = false;
   #writtenAt = Number.NEGATIVE_INFINITY;
@@ -68,22 +92,59 @@ export class ClusterMonitor {
     this.#heartbeatMs = options.heartbeatMs ?? 300_000;
     this.#maxAttempts = options.maxAttempts ?? 5;
     this.#routes = options.routes ?? [];
+    this.#remediation = options.remediation;
   }
 
   /** The state as last decided (committed or not), after loading it when needed. */
   async state(): Promise<DetectorState | null> {
     if (!this.#loaded) await this.#load();
+    return this.#state?.detector ?? null;
+  }
+
+  /** Both states as last decided. */
+  async monitorState(): Promise<MonitorState | null> {
+    if (!this.#loaded) await this.#load();
     return this.#state;
   }
 
-  /** Judges a snapshot of this cluster. */
+  /**
+   * Judges a snapshot of this cluster: detection, then (when remediation is on) the planner over
+   * the detection's events, committed together.
+   */
   judge(snapshot: Snapshot): Promise<Outcome> {
-    return this.#decide((state, now, newId) => detect(state, snapshot, now, this.#policy, newId));
+    return this.#decide((state, now, newId) => {
+      const detected = detect(state?.detector ?? null, snapshot, now, this.#policy, newId);
+      const remediation = this.#remediation;
+      if (!remediation)
+        return {
+          state: { detector: detected.state, remediation: state?.remediation ?? null },
+          events: detected.events,
+        };
+      const planned = plan(
+        state?.remediation ?? null,
+        snapshot,
+        detected.events,
+        detected.state,
+        remediation.policy,
+        now,
+        newId,
+        remediation.instanceIds,
+      );
+      return {
+        state: { detector: detected.state, remediation: planned.state },
+        events: [...detected.events, ...planned.events],
+        actions: planned.actions,
+      };
+    });
   }
 
   /** Time-only transitions (reminders, takeover overdue, maintenance edges) with no new snapshot. */
   clock(): Promise<Outcome> {
-    return this.#decide((state, now, newId) => (state ? tick(state, now, this.#policy, newId) : null));
+    return this.#decide((state, now, newId) => {
+      if (!state) return null;
+      const ticked = tick(state.detector, now, this.#policy, newId);
+      return ticked && { state: { ...state, detector: ticked.state }, events: ticked.events };
+    });
   }
 
   /** An operator's command (ack, maintenance), through the same commit path. */
@@ -93,16 +154,32 @@ export class ClusterMonitor {
     return this.#decide((state, now, newId) => {
       if (!state)
         throw new Error(`cluster ${this.cluster.name} has no recorded state yet: run the monitor first`);
-      return apply(state, now, newId);
+      const result = apply(state.detector, now, newId);
+      return result.kind === 'rejected'
+        ? result
+        : { state: { ...state, detector: result.state }, events: result.events };
+    });
+  }
+
+  /**
+   * Records the outcome of a restart (REMEDIATION_SUCCEEDED or REMEDIATION_FAILED, made by
+   * `remediationSucceeded` / `remediationFailed`) and releases its lease, in one commit.
+   */
+  recordOutcome(make: (now: number, newId: () => string) => MonitorEvent): Promise<Outcome> {
+    return this.#decide((state, now, newId) => {
+      if (!state) throw new Error(`cluster ${this.cluster.name} has no recorded state yet`);
+      const event = make(now, newId);
+      const remediation = state.remediation && applyOutcomes(state.remediation, [event]);
+      return { state: { ...state, remediation }, events: [event] };
     });
   }
 
   #decide(
     decide: (
-      state: DetectorState | null,
+      state: MonitorState | null,
       now: number,
       newId: () => string,
-    ) => Transition | CommandResult | null,
+    ) => Decided | Extract<CommandResult, { kind: 'rejected' }> | null,
   ) {
     const run = async (): Promise<Outcome> => {
       for (let attempt = 1; attempt <= this.#maxAttempts; attempt += 1) {
@@ -110,10 +187,12 @@ export class ClusterMonitor {
         const now = this.#now();
         const decided = decide(this.#state, now, () => this.#newIdAt(now));
         if (decided === null) return { kind: 'unchanged' };
-        if ('kind' in decided && decided.kind === 'rejected')
-          return { kind: 'rejected', error: decided.error };
-        const { state, events } = decided;
-        const material = events.length > 0 || isMaterialChange(this.#state, state);
+        if ('kind' in decided) return { kind: 'rejected', error: decided.error };
+        const { state, events, actions = [] } = decided;
+        const material =
+          events.length > 0 ||
+          isMaterialChange(this.#state?.detector ?? null, state.detector) ||
+          isMaterialRemediationChange(this.#state?.remediation ?? null, state.remediation);
         if (!material && now - this.#writtenAt < this.#heartbeatMs) {
           this.#state = state;
           return { kind: 'unchanged' };
@@ -124,8 +203,8 @@ export class ClusterMonitor {
           this.#state = state;
           this.#version = result.version;
           this.#writtenAt = now;
-          return events.length > 0
-            ? { kind: 'committed', events, version: result.version }
+          return events.length > 0 || actions.length > 0
+            ? { kind: 'committed', events, version: result.version, actions }
             : { kind: 'unchanged' };
         }
         this.#loaded = false;
@@ -160,8 +239,45 @@ export class ClusterMonitor {
 
   async #load(): Promise<void> {
     const stored = await this.#store.load(this.cluster.name);
-    this.#state = (stored.state as DetectorState | null) ?? null;
+    this.#state = monitorStateOf(stored.state);
     this.#version = stored.version;
     this.#loaded = true;
   }
+}
+
+/** The remediation policy a cluster's configuration asks for. */
+export function remediationPolicyOf(cluster: ClusterConfig): RemediationPolicy {
+  const { enabled, dryRun, settleMs, cooldownMs, dailyCap, actionTimeoutMs, maxSnapshotAgeMs } =
+    cluster.remediation;
+  return defaultRemediationPolicy({
+    enabled,
+    dryRun,
+    settleMs,
+    cooldownMs,
+    dailyCap,
+    actionTimeoutMs,
+    maxSnapshotAgeMs,
+  });
+}
+
+/** A ClusterMonitor as the configuration asks: its detection policy, routes and remediation. */
+export function clusterMonitorFor(
+  cluster: ClusterConfig,
+  store: Store,
+  options: Omit<ClusterMonitorOptions, 'store' | 'policy'> = {},
+): ClusterMonitor {
+  const instanceIds = new Map(
+    cluster.coordinators.flatMap((node) =>
+      node.instanceId ? [[node.address, node.instanceId] as const] : [],
+    ),
+  );
+  return new ClusterMonitor(cluster, {
+    store,
+    policy: defaultPolicy({ ...cluster.detection, minimumExecutors: cluster.executors.minimum }),
+    routes: cluster.routes,
+    ...(cluster.remediation.enabled
+      ? { remediation: { policy: remediationPolicyOf(cluster), instanceIds } }
+      : {}),
+    ...options,
+  });
 }

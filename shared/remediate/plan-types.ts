@@ -22,6 +22,8 @@ export interface RestartAction {
   readonly target: ActionTarget;
   /** Record, call nothing. */
   readonly dryRun: boolean;
+  /** Epoch ms: the lease's expiry; the executor must report before it. */
+  readonly deadline: number;
   /** The remediation incident the outcome events belong to; absent: `<cluster>/remediation/<id>`. */
   readonly incidentKey?: string;
 }

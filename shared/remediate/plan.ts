@@ -151,6 +151,7 @@ function actionOf(flight: InFlight, cluster: string): RestartAction {
       reason: flight.reason,
     },
     dryRun: flight.dryRun,
+    deadline: flight.deadline,
     incidentKey: flight.incidentKey,
   };
 }

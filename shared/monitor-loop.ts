@@ -1,0 +1,195 @@
+import { type ClusterMonitor, clusterMonitorFor, type Outcome } from './cluster-monitor.ts';
+import type { ClusterConfig } from './config/index.ts';
+import type { MonitorEvent } from './detect/index.ts';
+import { deliverCluster } from './notify/cluster-delivery.ts';
+import type { DeliveryPolicy } from './notify/deliver.ts';
+import type { Notifier } from './notify/notifier.ts';
+import type { ClusterObserver } from './observe/observer.ts';
+import type { Snapshot } from './observe/snapshot.ts';
+import { type SessionEvent, type Watch, watchCluster } from './observe/watcher.ts';
+import type { Store } from './record/store.ts';
+import { carryOut } from './remediate/carry-out.ts';
+import type { Executor } from './remediate/executor.ts';
+import { remediationFailed, remediationSucceeded } from './remediate/plan-events.ts';
+import type { RestartAction } from './remediate/plan-types.ts';
+
+/** A line for the operator's log; never carries a secret (events and errors are already redacted). */
+export type LoopLog =
+  | { readonly level: 'info'; readonly cluster: string; readonly zookeeperSession: SessionEvent }
+  | {
+      readonly level: 'info';
+      readonly cluster: string;
+      readonly action: RestartAction;
+      readonly phase: 'started';
+    }
+  | {
+      readonly level: 'error';
+      readonly cluster: string;
+      readonly message: string;
+      readonly [key: string]: unknown;
+    };
+
+export interface MonitorLoopOptions {
+  readonly clusters: readonly ClusterConfig[];
+  readonly store: Store;
+  readonly observer: ClusterObserver;
+  readonly notifiers: ReadonlyMap<string, Notifier>;
+  /** Who holds delivery leases: host and process. */
+  readonly owner: string;
+  readonly delivery?: Partial<DeliveryPolicy>;
+  /** Full observations this often. @default 10000 */
+  readonly intervalMs?: number;
+  /** Time-only decisions and delivery retries this often. @default 5000 */
+  readonly clockMs?: number;
+  /**
+   * The executor of a cluster whose remediation is enabled, to carry out its actions in this
+   * process; null leaves them to another (on AWS, the remediate function). @default none
+   */
+  readonly executorFor?: (cluster: ClusterConfig) => Executor | null;
+  /** Between verification polls of an action. @default 5000 */
+  readonly verifyPollMs?: number;
+  /** Extra routes per cluster (on AWS: REMEDIATION_STARTED to the remediation topic). */
+  readonly monitorFor?: (cluster: ClusterConfig, store: Store) => ClusterMonitor;
+  readonly onEvents?: (cluster: string, events: readonly MonitorEvent[]) => void;
+  readonly onLog?: (entry: LoopLog) => void;
+}
+
+export interface MonitorLoop {
+  /** Resolves when every cluster has been observed once. */
+  readonly ready: Promise<void>;
+  /** The monitor of a cluster, for commands and tests. */
+  monitor(cluster: string): ClusterMonitor;
+  /** Stops watching; decisions, deliveries and actions under way finish (actions are aborted). */
+  close(): Promise<void>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The monitor's imperative shell, shared by `watch` and the Lambda's watch mode: per cluster a held
+ * ZooKeeper watch plus a full observation every interval, each snapshot judged and committed, a
+ * clock for reminders, deliveries after every commit and on the clock, and the restarts the
+ * planner committed carried out and their outcomes recorded.
+ */
+export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
+  const intervalMs = options.intervalMs ?? 10_000;
+  const clockMs = options.clockMs ?? 5000;
+  const log = options.onLog ?? (() => undefined);
+  const pending = new Set<Promise<unknown>>();
+  const watches: Watch[] = [];
+  const clocks: NodeJS.Timeout[] = [];
+  const monitors = new Map<string, ClusterMonitor>();
+  const stopping = new AbortController();
+
+  for (const cluster of options.clusters) {
+    const monitor = (options.monitorFor ?? clusterMonitorFor)(cluster, options.store);
+    monitors.set(cluster.name, monitor);
+    const executor = cluster.remediation.enabled ? (options.executorFor?.(cluster) ?? null) : null;
+    let latest: Snapshot | undefined;
+    const track = (work: Promise<unknown>) => {
+      const done = work
+        .catch((error) => log({ level: 'error', cluster: cluster.name, message: messageOf(error) }))
+        .finally(() => pending.delete(done));
+      pending.add(done);
+    };
+    // One delivery round at a time per cluster in this process (the store's lease covers others).
+    let delivering: Promise<unknown> = Promise.resolve();
+    const deliver = () => {
+      delivering = delivering
+        .then(() =>
+          deliverCluster({
+            cluster,
+            monitor,
+            store: options.store,
+            notifiers: options.notifiers,
+            owner: options.owner,
+            ...(options.delivery ? { policy: options.delivery } : {}),
+          }),
+        )
+        .then((round) => {
+          for (const { channel, event, lastError } of round.failed) {
+            log({
+              level: 'error',
+              cluster: cluster.name,
+              message: 'delivery given up',
+              channel,
+              eventId: event.id,
+              lastError,
+            });
+          }
+        });
+      track(delivering);
+    };
+    const act = async (action: RestartAction) => {
+      if (!executor) return;
+      log({ level: 'info', cluster: cluster.name, action, phase: 'started' });
+      const settled = await carryOut(action, {
+        executor,
+        method: cluster.remediation.method,
+        observe: async () => latest ?? Promise.reject(new Error('no observation yet')),
+        deadline: action.deadline,
+        signal: stopping.signal,
+        ...(options.verifyPollMs === undefined ? {} : { pollMs: options.verifyPollMs }),
+      });
+      await decide(
+        monitor.recordOutcome((now, newId) =>
+          settled.kind === 'succeeded'
+            ? remediationSucceeded(action, settled.facts, now, newId)
+            : remediationFailed(
+                action,
+                settled.reason,
+                { ...settled.facts, retryable: settled.retryable },
+                now,
+                newId,
+              ),
+        ),
+      );
+    };
+    const decide = (work: Promise<Outcome>): Promise<unknown> => {
+      const handled = work.then((outcome) => {
+        if (outcome.kind !== 'committed') return;
+        if (outcome.events.length > 0) options.onEvents?.(cluster.name, outcome.events);
+        deliver();
+        for (const action of outcome.actions) track(act(action));
+      });
+      track(handled);
+      return handled;
+    };
+    watches.push(
+      watchCluster(cluster, options.observer, {
+        intervalMs,
+        onSnapshot: (snapshot) => {
+          latest = snapshot;
+          decide(monitor.judge(snapshot));
+        },
+        onSessionEvent: (event) => log({ level: 'info', cluster: cluster.name, zookeeperSession: event }),
+      }),
+    );
+    clocks.push(
+      setInterval(() => {
+        decide(monitor.clock());
+        // Retries of deliveries that failed earlier.
+        deliver();
+      }, clockMs),
+    );
+    deliver();
+  }
+
+  return {
+    ready: Promise.all(watches.map((watch) => watch.ready)).then(() => undefined),
+    monitor(name) {
+      const found = monitors.get(name);
+      if (!found) throw new Error(`no cluster named ${name} in this loop`);
+      return found;
+    },
+    async close() {
+      for (const clock of clocks) clearInterval(clock);
+      await Promise.all(watches.map((watch) => watch.close()));
+      stopping.abort();
+      // Decisions, deliveries and outcomes under way finish before the caller closes the store.
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}

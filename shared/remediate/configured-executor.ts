@@ -1,0 +1,20 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { ClusterConfig } from '../config/index.ts';
+import { Ec2Executor } from './ec2/ec2-executor.ts';
+import type { Executor } from './executor.ts';
+
+/** The key of the tag naming an instance's cluster; its value is `remediation.ec2.clusterTag`. */
+export const CLUSTER_TAG_KEY = 'dremio-ha-monitor:cluster';
+
+/**
+ * The executor a cluster's configuration asks for. `ec2`: its instances, in `remediation.ec2.region`
+ * (default: the SDK's, from AWS_REGION), recognised by the opt-in tags.
+ */
+export function configuredExecutor(
+  cluster: ClusterConfig,
+  clients: { readonly ec2?: (region: string | undefined) => EC2Client } = {},
+): Executor {
+  const { region, clusterTag } = cluster.remediation.ec2;
+  const client = clients.ec2?.(region) ?? new EC2Client(region ? { region } : {});
+  return new Ec2Executor({ client, clusterTag: { key: CLUSTER_TAG_KEY, value: clusterTag ?? cluster.name } });
+}
