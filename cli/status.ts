@@ -1,5 +1,6 @@
 import type { DetectorState } from '../shared/detect/index.ts';
-import { detectorStateOf } from '../shared/monitor-state.ts';
+import { monitorStateOf } from '../shared/monitor-state.ts';
+import type { RemediationState } from '../shared/remediate/remediation-state.ts';
 import {
   loadConfig,
   openStore,
@@ -16,7 +17,11 @@ const USAGE = `[--cluster NAME] [--json] ${STORE_USAGE}`;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** What `status` says of one cluster, from its recorded state. */
-export function clusterStatus(name: string, state: DetectorState | null) {
+export function clusterStatus(
+  name: string,
+  state: DetectorState | null,
+  remediation: RemediationState | null = null,
+) {
   const master = state?.master;
   return {
     cluster: name,
@@ -40,6 +45,27 @@ export function clusterStatus(name: string, state: DetectorState | null) {
       acknowledged: incident.acknowledged ?? null,
     })),
     maintenance: state?.maintenance ?? [],
+    remediation: remediation && {
+      inFlight: remediation.inFlight && {
+        actionId: remediation.inFlight.id,
+        address: remediation.inFlight.address,
+        startedAt: iso(remediation.inFlight.startedAt),
+        deadline: iso(remediation.inFlight.deadline),
+        dryRun: remediation.inFlight.dryRun,
+      },
+      needs: remediation.needs.map((need) => ({
+        address: need.address,
+        reason: need.reason,
+        since: iso(need.since),
+        attempts: need.attempts,
+        blocked: need.blocked && {
+          rule: need.blocked.rule,
+          until: need.blocked.until === null ? null : iso(need.blocked.until),
+        },
+        stopped: need.stopped,
+      })),
+      actionsLast24h: remediation.actionsAt.length,
+    },
   };
 }
 
@@ -57,7 +83,8 @@ export function statusCommand(argv: readonly string[]): Promise<number> {
       const statuses = [];
       for (const cluster of selectClusters(config, values.cluster)) {
         const stored = await opened.store.load(cluster.name);
-        statuses.push(clusterStatus(cluster.name, detectorStateOf(stored.state)));
+        const state = monitorStateOf(stored.state);
+        statuses.push(clusterStatus(cluster.name, state?.detector ?? null, state?.remediation ?? null));
       }
       if (values.json) {
         console.log(JSON.stringify({ clusters: statuses }, null, 2));
@@ -79,6 +106,21 @@ export function statusCommand(argv: readonly string[]): Promise<number> {
           console.log(
             `  open ${incident.severity} ${incident.key} since ${incident.openedAt}: ${incident.summary}${ack}`,
           );
+        }
+        const remediation = status.remediation;
+        if (remediation?.inFlight) {
+          const { address, actionId, startedAt, deadline } = remediation.inFlight;
+          console.log(
+            `  restarting ${address} (action ${actionId}) since ${startedAt}, outcome by ${deadline}`,
+          );
+        }
+        for (const need of remediation?.needs ?? []) {
+          const why = need.stopped
+            ? `stopped: ${need.stopped}`
+            : need.blocked
+              ? `blocked by ${need.blocked.rule}${need.blocked.until ? ` until ${need.blocked.until}` : ''}`
+              : 'pending';
+          console.log(`  to restart ${need.address} (${need.reason} since ${need.since}): ${why}`);
         }
         for (const window of status.maintenance) {
           console.log(

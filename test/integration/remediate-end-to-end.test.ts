@@ -139,7 +139,8 @@ describe('remediation end to end: twice around the failover cycle on the bench',
       `REMEDIATION_STARTED ${b}`,
       `REMEDIATION_SUCCEEDED ${b}`,
     ]);
-    const [, startedA, succeededA, , startedB, succeededB] = cycle as MonitorEvent[] & { length: 6 };
+    const at = (index: number) => cycle[index] as MonitorEvent;
+    const [startedA, succeededA, startedB, succeededB] = [at(1), at(2), at(4), at(5)];
     for (const [started, succeeded, master] of [
       [startedA, succeededA, b],
       [startedB, succeededB, a],

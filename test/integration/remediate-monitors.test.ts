@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { clusterStatus } from '../../cli/status.ts';
 import { clusterMonitorFor, type Outcome } from '../../shared/cluster-monitor.ts';
 import { type ClusterConfig, parseConfig } from '../../shared/config/index.ts';
 import { remediationSucceeded } from '../../shared/remediate/plan-events.ts';
@@ -76,6 +77,12 @@ describe('ClusterMonitor with remediation, on a real store', () => {
       Date.parse(started?.at ?? '') >= Date.parse(failover[15]?.observedAt ?? '') + 5 * SECOND,
       'not before the new master settled',
     );
+
+    const during = await clusterMonitorFor(cluster, store).monitorState();
+    const status = clusterStatus(CLUSTER, during?.detector ?? null, during?.remediation ?? null);
+    assert.equal(status.master?.address, B_ADDRESS);
+    assert.equal(status.remediation?.inFlight?.address, A_ADDRESS, '`status` shows the restart under way');
+    assert.equal(status.remediation?.actionsLast24h, 1);
 
     // The outcome, recorded by a third monitor (as the remediate function would), releases the lease.
     const third = clusterMonitorFor(cluster, store, { now: () => now });
