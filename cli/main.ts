@@ -3,6 +3,7 @@ import { eventsCommand } from './events.ts';
 import { EXIT } from './exit-codes.ts';
 import { ackCommand, maintenanceCommand } from './operate.ts';
 import { probeCommand } from './probe.ts';
+import { reportCommand } from './report.ts';
 import { statusCommand } from './status.ts';
 import { storeCommand } from './store-serve.ts';
 import { watchCommand } from './watch.ts';
@@ -15,6 +16,7 @@ commands:
   watch       continuous monitoring: judge every change, record and print each event
               [--config FILE] [--cluster NAME] [--json] [--interval-ms MS] [store options]
   events      the audit log [--cluster NAME] [--since ISO|30m|6h|7d] [--type T[,T]] [--limit N] [--json]
+  report      one HTML page of the audit log, with the master timeline [--cluster NAME] [--since ...] --out FILE.html
   status      per cluster: the master and since when, open incidents, maintenance [--json]
   ack         INCIDENT_KEY --by NAME --reason TEXT: acknowledge an open incident (stops reminders)
   maintenance add --cluster NAME --end ISO|+2h [--start ISO] --owner NAME --reason TEXT
@@ -38,6 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return watchCommand(rest);
     case 'events':
       return eventsCommand(rest);
+    case 'report':
+      return reportCommand(rest);
     case 'status':
       return statusCommand(rest);
     case 'ack':
