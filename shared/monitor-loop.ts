@@ -6,7 +6,7 @@ import type { DeliveryPolicy } from './notify/deliver.ts';
 import type { Notifier } from './notify/notifier.ts';
 import type { ClusterObserver } from './observe/observer.ts';
 import type { Snapshot } from './observe/snapshot.ts';
-import { type SessionEvent, type Watch, watchCluster } from './observe/watcher.ts';
+import { type SessionEvent, type Watch, type WatchCause, watchCluster } from './observe/watcher.ts';
 import type { Store } from './record/store.ts';
 import { carryOut } from './remediate/carry-out.ts';
 import type { Executor } from './remediate/executor.ts';
@@ -50,6 +50,8 @@ export interface MonitorLoopOptions {
   readonly verifyPollMs?: number;
   /** Extra routes per cluster (on AWS: REMEDIATION_STARTED to the remediation topic). */
   readonly monitorFor?: (cluster: ClusterConfig, store: Store) => ClusterMonitor;
+  /** Every snapshot taken (a change, the interval, a new session), before it is judged. */
+  readonly onSnapshot?: (snapshot: Snapshot, cause: WatchCause) => void;
   readonly onEvents?: (cluster: string, events: readonly MonitorEvent[]) => void;
   readonly onLog?: (entry: LoopLog) => void;
 }
@@ -160,8 +162,9 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
     watches.push(
       watchCluster(cluster, options.observer, {
         intervalMs,
-        onSnapshot: (snapshot) => {
+        onSnapshot: (snapshot, cause) => {
           latest = snapshot;
+          options.onSnapshot?.(snapshot, cause);
           decide(monitor.judge(snapshot));
         },
         onSessionEvent: (event) => log({ level: 'info', cluster: cluster.name, zookeeperSession: event }),

@@ -1,2 +1,5 @@
-// Placeholder until the monitor handler lands (issue 7): the CDK construct bundles this entry.
-export async function handler(_event: unknown): Promise<void> {}
+import { awsRuntime } from '../runtime.ts';
+import { monitorHandler } from './handler.ts';
+
+/** The monitor Lambda: built once per container from its environment (the construct sets it). */
+export const handler = monitorHandler(awsRuntime());

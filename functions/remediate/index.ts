@@ -1,2 +1,5 @@
-// Placeholder until the remediate handler lands (issue 7): the CDK construct bundles this entry.
-export async function handler(_event: unknown): Promise<void> {}
+import { awsRuntime } from '../runtime.ts';
+import { remediateHandler } from './handler.ts';
+
+/** The remediate Lambda: built once per container from its environment (the construct sets it). */
+export const handler = remediateHandler(awsRuntime());

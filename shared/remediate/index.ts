@@ -1,5 +1,5 @@
 /** Remediation: the pure planner (which failed node to restart, or which guardrail holds it back). */
-export { applyOutcomes, plan } from './plan.ts';
+export { actionInFlight, applyOutcomes, plan } from './plan.ts';
 export { remediationFailed, remediationSucceeded } from './plan-events.ts';
 export type { Action, ActionTarget, PlanDecision, PlanResult, RestartAction } from './plan-types.ts';
 export { defaultRemediationPolicy, type RemediationPolicy } from './policy.ts';

@@ -139,6 +139,11 @@ function expireLease(run: Run): void {
   );
 }
 
+/** The action holding the cluster's lease, as the planner started it, or null. */
+export function actionInFlight(state: RemediationState | null): RestartAction | null {
+  return state?.inFlight ? actionOf(state.inFlight, state.cluster) : null;
+}
+
 function actionOf(flight: InFlight, cluster: string): RestartAction {
   return {
     kind: 'restart',

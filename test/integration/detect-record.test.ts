@@ -68,12 +68,22 @@ describe('detect and record on the bench: real ZooKeeper, emulated Dremio, dynal
     });
     const { store, committedAt } = recordingStore(dynalite.store);
     const monitor = new ClusterMonitor(config, { store, policy: defaultPolicy(policy) });
+    const judging = new Set<Promise<unknown>>();
     const watch = watchCluster(config, observer, {
       intervalMs: 200,
-      onSnapshot: (snapshot) =>
-        void monitor.judge(snapshot).catch((error) => t.diagnostic(`judge: ${error}`)),
+      onSnapshot: (snapshot) => {
+        const judged = monitor
+          .judge(snapshot)
+          .catch((error) => t.diagnostic(`judge: ${error}`))
+          .finally(() => judging.delete(judged));
+        judging.add(judged);
+      },
     });
-    t.after(() => watch.close());
+    // Commits under way finish before the store closes.
+    t.after(async () => {
+      await watch.close();
+      await Promise.all(judging);
+    });
     await watch.ready;
     const events = () => allEvents(dynalite.store, clusterId);
     const types = async () => (await events()).map((event) => event.type);

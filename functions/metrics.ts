@@ -1,0 +1,59 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MonitorEvent } from '../shared/detect/index.ts';
+import type { Snapshot } from '../shared/observe/snapshot.ts';
+import { METRICS } from './contract.ts';
+
+/**
+ * The functions' CloudWatch metrics, as EMF through Powertools. Every metric carries `service` (the
+ * Metrics default) and `cluster`; the alarms and the dashboard of the construct watch these names.
+ */
+
+/** What one observation shows: probe duration, master up, coordinators up, executors, ZooKeeper. */
+export function emitSnapshotMetrics(metrics: Metrics, snapshot: Snapshot): void {
+  const master = snapshot.master;
+  const masterAnswers =
+    master !== null &&
+    snapshot.masters.length === 1 &&
+    snapshot.coordinators.some((node) => node.address === master.address && node.http.kind === 'ok');
+  metrics.addDimension('cluster', snapshot.cluster);
+  metrics.addMetric(METRICS.probeDuration, MetricUnit.Milliseconds, snapshot.durationMs);
+  metrics.addMetric(METRICS.masterUp, MetricUnit.Count, masterAnswers ? 1 : 0);
+  metrics.addMetric(
+    METRICS.coordinatorsUp,
+    MetricUnit.Count,
+    snapshot.coordinators.filter((node) => node.http.kind === 'ok').length,
+  );
+  metrics.addMetric(METRICS.executors, MetricUnit.Count, snapshot.executors.count);
+  metrics.addMetric(
+    METRICS.zookeeperServersServing,
+    MetricUnit.Count,
+    snapshot.zookeeper.servers.filter((server) => server.serving).length,
+  );
+  metrics.publishStoredMetrics();
+}
+
+/** Events recorded, by type; delivery and remediation failures also under their own names. */
+export function emitEventMetrics(metrics: Metrics, cluster: string, events: readonly MonitorEvent[]): void {
+  const byType = new Map<string, number>();
+  for (const event of events) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+  for (const [type, count] of byType) {
+    const single = metrics.singleMetric();
+    single.addDimensions({ cluster, type });
+    single.addMetric(METRICS.events, MetricUnit.Count, count);
+  }
+  const failures = [
+    [METRICS.deliveryFailures, byType.get('DELIVERY_FAILED') ?? 0],
+    [METRICS.remediationFailures, byType.get('REMEDIATION_FAILED') ?? 0],
+  ] as const;
+  if (failures.every(([, count]) => count === 0)) return;
+  metrics.addDimension('cluster', cluster);
+  for (const [name, count] of failures) if (count > 0) metrics.addMetric(name, MetricUnit.Count, count);
+  metrics.publishStoredMetrics();
+}
+
+/** The dead man's switch: one per completed tick of a cluster. */
+export function emitHeartbeat(metrics: Metrics, cluster: string): void {
+  metrics.addDimension('cluster', cluster);
+  metrics.addMetric(METRICS.heartbeat, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}

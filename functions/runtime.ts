@@ -1,0 +1,156 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Agent } from 'undici';
+import { type ClusterConfig, type MonitorConfig, parseConfigText } from '../shared/config/index.ts';
+import { buildNotifiers } from '../shared/notify/channels.ts';
+import type { Notifier } from '../shared/notify/notifier.ts';
+import { SnsNotifier } from '../shared/notify/sns/index.ts';
+import { ClusterObserver } from '../shared/observe/observer.ts';
+import { DynamoStore } from '../shared/record/dynamo-store.ts';
+import type { Store } from '../shared/record/store.ts';
+import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
+import type { Executor } from '../shared/remediate/executor.ts';
+import { ENV, METRIC_NAMESPACE, SERVICE_NAME } from './contract.ts';
+import { createLogger } from './logging.ts';
+
+/** The internal channel that carries REMEDIATION_STARTED to the remediate function. */
+export const REMEDIATION_CHANNEL = 'remediation';
+
+/** How the monitor function runs, from its environment. */
+export interface MonitorSettings {
+  readonly mode: 'poll' | 'watch';
+  readonly watchMs: number;
+  readonly tickMs: number;
+  readonly remediationTopicArn: string | undefined;
+}
+
+/** Everything a handler needs, built once per container (the cold start) and passed in: tests build their own. */
+export interface Runtime {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The configuration; cached, re-read every few minutes. */
+  readonly config: () => Promise<MonitorConfig>;
+  readonly store: Store;
+  readonly observer: ClusterObserver;
+  /** The notifiers of a configuration (the secrets resolved once per configuration). */
+  readonly notifiers: (config: MonitorConfig) => Promise<ReadonlyMap<string, Notifier>>;
+  readonly executorFor: (cluster: ClusterConfig) => Executor;
+  readonly settings: MonitorSettings;
+}
+
+function integerFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer`);
+  return parsed;
+}
+
+export function settingsFrom(env: NodeJS.ProcessEnv): MonitorSettings {
+  const mode = env[ENV.mode] ?? 'poll';
+  if (mode !== 'poll' && mode !== 'watch') throw new Error(`${ENV.mode} must be poll or watch, got ${mode}`);
+  return {
+    mode,
+    watchMs: integerFrom(env, ENV.watchMs, 55_000),
+    tickMs: integerFrom(env, ENV.tickMs, 10_000),
+    remediationTopicArn: env[ENV.remediationTopicArn] || undefined,
+  };
+}
+
+/**
+ * The notifiers of a configuration plus, when remediation runs on AWS, the internal channel to the
+ * remediation topic (routed to by `withRemediationRoute`).
+ */
+export async function notifiersFor(
+  config: MonitorConfig,
+  options: {
+    readonly dispatcher: Agent;
+    readonly getSecret?: (arn: string) => Promise<string>;
+    readonly remediation?: { readonly topicArn: string; readonly notifier?: Notifier };
+    readonly sns?: ConstructorParameters<typeof SnsNotifier>[0]['client'];
+  },
+): Promise<Map<string, Notifier>> {
+  const notifiers = await buildNotifiers(config.channels, {
+    dispatcher: options.dispatcher,
+    ...(options.getSecret ? { secrets: { getSecret: options.getSecret } } : {}),
+    ...(options.sns ? { snsClient: () => options.sns as NonNullable<typeof options.sns> } : {}),
+  });
+  const remediation = options.remediation;
+  if (remediation) {
+    const region = remediation.topicArn.split(':')[3] ?? 'us-east-1';
+    const { SNSClient } = await import('@aws-sdk/client-sns');
+    notifiers.set(
+      REMEDIATION_CHANNEL,
+      remediation.notifier ??
+        new SnsNotifier({
+          channel: REMEDIATION_CHANNEL,
+          topicArn: remediation.topicArn,
+          client: options.sns ?? new SNSClient({ region, maxAttempts: 1 }),
+        }),
+    );
+  }
+  return notifiers;
+}
+
+/** A cluster that remediates on AWS also routes REMEDIATION_STARTED to the remediation channel. */
+export function withRemediationRoute(cluster: ClusterConfig, enabled: boolean): ClusterConfig {
+  if (!enabled || !cluster.remediation.enabled) return cluster;
+  return {
+    ...cluster,
+    routes: [...cluster.routes, { channel: REMEDIATION_CHANNEL, types: ['REMEDIATION_STARTED'] }],
+  };
+}
+
+const CONFIG_MAX_AGE_S = 300;
+
+/** The runtime on AWS, from the function's environment (the construct sets it). */
+export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+  const tableName = env[ENV.tableName];
+  const parameter = env[ENV.configParameter];
+  if (!tableName || !parameter) {
+    throw new Error(`${ENV.tableName} and ${ENV.configParameter} must be set (the construct sets them)`);
+  }
+  const settings = settingsFrom(env);
+  const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
+  const notifierCache = new WeakMap<MonitorConfig, Promise<Map<string, Notifier>>>();
+  return {
+    logger: createLogger(),
+    metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
+    config: async () => {
+      const text = await getParameter(parameter, { maxAge: CONFIG_MAX_AGE_S });
+      if (typeof text !== 'string') throw new Error(`SSM parameter ${parameter} is missing or empty`);
+      return parseConfigText(text, `ssm:${parameter}`);
+    },
+    store: new DynamoStore({
+      tableName,
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    }),
+    observer: new ClusterObserver(),
+    notifiers: (config) => {
+      let built = notifierCache.get(config);
+      if (!built) {
+        built = notifiersFor(config, {
+          dispatcher,
+          getSecret: async (arn) => {
+            const value = await getSecret(arn, { maxAge: CONFIG_MAX_AGE_S });
+            if (typeof value !== 'string') throw new Error(`secret ${arn} has no string value`);
+            return value;
+          },
+          ...(settings.remediationTopicArn
+            ? { remediation: { topicArn: settings.remediationTopicArn } }
+            : {}),
+        });
+        notifierCache.set(config, built);
+      }
+      return built;
+    },
+    executorFor: (cluster) => configuredExecutor(cluster),
+    settings,
+  };
+}
