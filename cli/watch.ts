@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { Agent } from 'undici';
 import type { MonitorEvent } from '../shared/detect/index.ts';
+import { Agent } from '../shared/http/undici.ts';
 import { startMonitorLoop } from '../shared/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';

@@ -4,15 +4,15 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Agent } from 'undici';
-import { type ClusterConfig, type MonitorConfig, parseConfigText } from '../shared/config/index.ts';
+import type { ClusterConfig, MonitorConfig } from '../shared/config/schema.ts';
+import { ConfigError, parseConfig } from '../shared/config/validate.ts';
+import { Agent } from '../shared/http/undici.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import type { Notifier } from '../shared/notify/notifier.ts';
 import { SnsNotifier } from '../shared/notify/sns/index.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { DynamoStore } from '../shared/record/dynamo-store.ts';
 import type { Store } from '../shared/record/store.ts';
-import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
 import type { Executor } from '../shared/remediate/executor.ts';
 import { ENV, METRIC_NAMESPACE, SERVICE_NAME } from './contract.ts';
 import { createLogger } from './logging.ts';
@@ -38,7 +38,8 @@ export interface Runtime {
   readonly observer: ClusterObserver;
   /** The notifiers of a configuration (the secrets resolved once per configuration). */
   readonly notifiers: (config: MonitorConfig) => Promise<ReadonlyMap<string, Notifier>>;
-  readonly executorFor: (cluster: ClusterConfig) => Executor;
+  /** Only the remediate function has one (and the EC2 permissions): the monitor's bundle has no EC2 client. */
+  readonly executorFor?: (cluster: ClusterConfig) => Executor;
   readonly settings: MonitorSettings;
 }
 
@@ -55,7 +56,7 @@ export function settingsFrom(env: NodeJS.ProcessEnv): MonitorSettings {
   if (mode !== 'poll' && mode !== 'watch') throw new Error(`${ENV.mode} must be poll or watch, got ${mode}`);
   return {
     mode,
-    watchMs: integerFrom(env, ENV.watchMs, 55_000),
+    watchMs: integerFrom(env, ENV.watchMs, 65_000),
     tickMs: integerFrom(env, ENV.tickMs, 10_000),
     remediationTopicArn: env[ENV.remediationTopicArn] || undefined,
   };
@@ -107,6 +108,22 @@ export function withRemediationRoute(cluster: ClusterConfig, enabled: boolean): 
 
 const CONFIG_MAX_AGE_S = 300;
 
+/**
+ * The configuration as the app stores it in SSM: the file converted to JSON (the app reads YAML
+ * or JSON), so the functions parse JSON only and carry no YAML parser. Validated in full, as the CLI does.
+ */
+export function configFromParameter(text: string, source: string): MonitorConfig {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(source, [
+      { path: '(root)', message: `not JSON (the app stores the file as JSON): ${(error as Error).message}` },
+    ]);
+  }
+  return parseConfig(document, source);
+}
+
 /** The runtime on AWS, from the function's environment (the construct sets it). */
 export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const tableName = env[ENV.tableName];
@@ -123,7 +140,7 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     config: async () => {
       const text = await getParameter(parameter, { maxAge: CONFIG_MAX_AGE_S });
       if (typeof text !== 'string') throw new Error(`SSM parameter ${parameter} is missing or empty`);
-      return parseConfigText(text, `ssm:${parameter}`);
+      return configFromParameter(text, `ssm:${parameter}`);
     },
     store: new DynamoStore({
       tableName,
@@ -150,7 +167,6 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
       }
       return built;
     },
-    executorFor: (cluster) => configuredExecutor(cluster),
     settings,
   };
 }

@@ -72,6 +72,8 @@ export function remediateHandler(runtime: Runtime) {
     const cluster = config.clusters.find((one) => one.name === name);
     if (!cluster) return skip(`no cluster named ${name} in the configuration`);
     if (!cluster.remediation.enabled) return skip(`remediation is not enabled for ${name}`);
+    if (!runtime.executorFor) throw new Error('the remediate function was built without an executor');
+    const executor = runtime.executorFor(cluster);
     const monitor = clusterMonitorFor(cluster, runtime.store);
     const action = actionInFlight((await monitor.monitorState())?.remediation ?? null);
     if (action?.id !== actionId) return skip('not the action in flight (settled, expired or unknown)');
@@ -89,7 +91,7 @@ export function remediateHandler(runtime: Runtime) {
     logger.info('restarting', { cluster: name, actionId, target: action.target, dryRun: action.dryRun });
     const remaining = context?.getRemainingTimeInMillis?.();
     const settled = await carryOut(action, {
-      executor: runtime.executorFor(cluster),
+      executor,
       method: cluster.remediation.method,
       observe: () => runtime.observer.observe(cluster),
       deadline:

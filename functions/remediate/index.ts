@@ -1,5 +1,9 @@
+import { configuredExecutor } from '../../shared/remediate/configured-executor.ts';
 import { awsRuntime } from '../runtime.ts';
 import { remediateHandler } from './handler.ts';
 
 /** The remediate Lambda: built once per container from its environment (the construct sets it). */
-export const handler = remediateHandler(awsRuntime());
+export const handler = remediateHandler({
+  ...awsRuntime(),
+  executorFor: (cluster) => configuredExecutor(cluster),
+});

@@ -66,8 +66,9 @@ export const awsSchema = z
     scheduleMinutes: integer(1, 60)
       .default(1)
       .meta({ description: 'Invocations per cluster: every N minutes.' }),
-    watchMs: integer(10_000, 840_000).default(55_000).meta({
-      description: 'watch mode: how long one invocation watches before handing over to the next.',
+    watchMs: integer(10_000, 840_000).optional().meta({
+      description:
+        'watch mode: how long one invocation watches. Default: the schedule interval plus 5 s, so invocations overlap and no change goes unwatched.',
     }),
     tickMs: integer(1000, 60_000)
       .default(10_000)

@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Dispatcher } from 'undici';
-import { type MonitorConfig, resolveSecret, type SecretSources } from '../config/index.ts';
+import type { MonitorConfig } from '../config/schema.ts';
+import { resolveSecret, type SecretSources } from '../config/secrets.ts';
 import type { DeliveryOutcome, Notifier } from './notifier.ts';
 import { SlackBotNotifier, SlackWebhookNotifier } from './slack/index.ts';
 import { SnsNotifier } from './sns/index.ts';

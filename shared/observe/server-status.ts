@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, httpRequest } from '../http/undici.ts';
 
 /** What `GET /apiv2/server_status` told us about one coordinator (facts 3.1). */
 export type ServerStatus =
@@ -120,7 +120,7 @@ export class ServerStatusClient {
   async #exchange(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<HttpExchange> {
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await request(url, {
+      const response = await httpRequest(url, {
         method: 'GET',
         dispatcher: this.#dispatcher,
         signal: signal ? AbortSignal.any([signal, deadline]) : deadline,

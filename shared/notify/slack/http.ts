@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from 'undici';
+import { type Dispatcher, httpRequest } from '../../http/undici.ts';
 import { redact } from './redact.ts';
 
 /** The raw result of one POST to Slack, before it means anything. Messages are already redacted. */
@@ -32,7 +32,7 @@ export interface PostJsonOptions {
 export async function postJson(options: PostJsonOptions): Promise<SlackExchange> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await request(options.url, {
+    const response = await httpRequest(options.url, {
       method: 'POST',
       dispatcher: options.dispatcher,
       signal: AbortSignal.any([options.signal, deadline]),

@@ -1,0 +1,277 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ENV, METRIC_NAMESPACE, REMEDIATION_FILTER, SERVICE_NAME } from '../functions/contract.ts';
+import type { AwsConfig } from '../shared/config/index.ts';
+import { TTL_ATTRIBUTE } from '../shared/record/items.ts';
+import { MonitorAlarms } from './alarms.ts';
+import { MonitorDashboard } from './dashboard.ts';
+import { monitorFunction } from './functions.ts';
+import { MonitorNetwork } from './network.ts';
+import * as permissions from './permissions.ts';
+import { MonitorSchedules } from './schedules.ts';
+import { deadLetterQueue, MonitorTopics } from './topics.ts';
+
+/** A cluster as the infrastructure sees it: a name, and where the functions must be able to connect. */
+export interface MonitoredCluster {
+  /** The cluster's name: one schedule, one heartbeat alarm and one dashboard line each. */
+  readonly name: string;
+  /** Client ports of its ZooKeeper servers (egress of the created security group). */
+  readonly zookeeperPorts: readonly number[];
+  /** Ports of its coordinators' web servers (egress of the created security group). */
+  readonly webPorts: readonly number[];
+}
+
+export interface DremioFailoverMonitorProps {
+  /** The clusters to watch; names unique. `propsFromConfig` derives them from a configuration. */
+  readonly clusters: readonly MonitoredCluster[];
+  /** The configuration file's text, stored in SSM for the functions (at most 8 KB: SSM's advanced tier). */
+  readonly configText: string;
+  /** @default '/dremio-ha-monitor/config' */
+  readonly configParameterName?: string;
+  /** @default - a name CloudFormation generates */
+  readonly tableName?: string;
+  /** poll: one observation per invocation; watch: hold a ZooKeeper watch for `watchMs`. @default 'poll' */
+  readonly mode?: AwsConfig['mode'];
+  /** Every cluster's function is invoked every this many minutes (1 to 60). @default 1 */
+  readonly scheduleMinutes?: number;
+  /** watch mode: how long one invocation watches; the timeout is this plus 20 s. @default the schedule interval plus 5 s */
+  readonly watchMs?: number;
+  /** watch mode: a full observation every this often. @default 10000 */
+  readonly tickMs?: number;
+  /** The VPC of ZooKeeper and the coordinators: both functions run in it. */
+  readonly vpc: ec2.IVpc;
+  /** @default - the VPC's private subnets with egress */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** @default - one is created, with egress only to the clusters' ZooKeeper and web ports and to 443 */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
+  /** Create VPC endpoints: DynamoDB (gateway; the subnets' route tables must be known), SNS, EC2, SSM and Secrets Manager (interface). @default false */
+  readonly vpcEndpoints?: boolean;
+  /** SNS topics of the configuration's channels, which the monitor may publish to. @default [] */
+  readonly notificationTopicArns?: readonly string[];
+  /** Secrets Manager secrets the configuration references, which the monitor may read. @default [] */
+  readonly secretArns?: readonly string[];
+  /** Addresses subscribed to the alarm topic. @default [] */
+  readonly alarmEmails?: readonly string[];
+}
+
+/** SSM's advanced tier holds 8 KB; the standard tier 4 KB. */
+const STANDARD_PARAMETER_BYTES = 4096;
+const ADVANCED_PARAMETER_BYTES = 8192;
+
+/**
+ * The serverless Dremio HA monitor: one scheduled monitor function per cluster tick, a remediate
+ * function fed by an internal SNS topic, the DynamoDB audit log, and alarms on the monitor's own health.
+ */
+export class DremioFailoverMonitor extends Construct {
+  readonly table: dynamodb.Table;
+  readonly alarmTopic: sns.Topic;
+  readonly remediationTopic: sns.Topic;
+  readonly monitorFunction: NodejsFunction;
+  readonly remediateFunction: NodejsFunction;
+  readonly slackSecret: secretsmanager.Secret;
+  readonly dashboard: cw.Dashboard;
+  readonly configParameter: ssm.StringParameter;
+
+  constructor(scope: Construct, id: string, props: DremioFailoverMonitorProps) {
+    super(scope, id);
+    const settings = validate(props);
+    const clusterNames = props.clusters.map((cluster) => cluster.name);
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      ...(props.tableName === undefined ? {} : { tableName: props.tableName }),
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.configParameter = new ssm.StringParameter(this, 'Config', {
+      parameterName: props.configParameterName ?? '/dremio-ha-monitor/config',
+      description: 'dremio-ha-monitor configuration file (YAML or JSON)',
+      stringValue: props.configText,
+      tier:
+        settings.configBytes > STANDARD_PARAMETER_BYTES
+          ? ssm.ParameterTier.ADVANCED
+          : ssm.ParameterTier.STANDARD,
+    });
+
+    const topics = new MonitorTopics(this, 'Topics');
+    this.alarmTopic = topics.alarmTopic;
+    this.remediationTopic = topics.remediationTopic;
+
+    this.slackSecret = new secretsmanager.Secret(this, 'Slack', {
+      description:
+        'dremio-ha-monitor: Slack webhook URL or bot token; set its value, then reference its ARN in the configuration',
+    });
+    // No GenerateSecretString: CloudFormation then creates the secret empty, for a person to fill in.
+    (this.slackSecret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
+      'GenerateSecretString',
+    );
+    Validations.of(this.slackSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A Slack webhook URL or bot token is issued by Slack; Secrets Manager cannot rotate it.',
+    });
+
+    const network = new MonitorNetwork(this, 'Network', {
+      vpc: props.vpc,
+      vpcSubnets: settings.vpcSubnets,
+      ...(props.securityGroups === undefined ? {} : { securityGroups: props.securityGroups }),
+      egressPorts: props.clusters.flatMap((cluster) => [...cluster.zookeeperPorts, ...cluster.webPorts]),
+      endpoints: props.vpcEndpoints ?? false,
+    });
+    const placement = {
+      vpc: props.vpc,
+      vpcSubnets: settings.vpcSubnets,
+      securityGroups: network.securityGroups,
+    };
+    const environment = {
+      [ENV.tableName]: this.table.tableName,
+      [ENV.configParameter]: this.configParameter.parameterName,
+      [ENV.mode]: settings.mode,
+      [ENV.watchMs]: String(settings.watchMs),
+      [ENV.tickMs]: String(settings.tickMs),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+    };
+
+    this.monitorFunction = monitorFunction(this, 'Monitor', {
+      entry: 'monitor',
+      description: 'dremio-ha-monitor: observe one cluster, record, notify, plan remediation',
+      timeout: settings.mode === 'watch' ? Duration.millis(settings.watchMs + 20_000) : Duration.seconds(60),
+      environment: { ...environment, [ENV.remediationTopicArn]: this.remediationTopic.topicArn },
+      ...placement,
+    });
+    this.remediateFunction = monitorFunction(this, 'Remediate', {
+      entry: 'remediate',
+      description: 'dremio-ha-monitor: restart a failed coordinator EC2 instance and verify it rejoined',
+      timeout: Duration.minutes(15),
+      environment,
+      ...placement,
+    });
+
+    for (const fn of [this.monitorFunction, this.remediateFunction]) {
+      this.table.grantReadWriteData(fn);
+      fn.addToRolePolicy(permissions.readParameterStatement(this.configParameter.parameterArn));
+    }
+    this.monitorFunction.addToRolePolicy(
+      permissions.publishStatement([this.remediationTopic.topicArn, ...(props.notificationTopicArns ?? [])]),
+    );
+    this.monitorFunction.addToRolePolicy(permissions.topicKeyStatement(topics.key.keyArn));
+    this.monitorFunction.addToRolePolicy(
+      permissions.readSecretsStatement([this.slackSecret.secretArn, ...(props.secretArns ?? [])]),
+    );
+    this.remediateFunction.addToRolePolicy(permissions.ec2RestartStatement());
+    this.remediateFunction.addToRolePolicy(permissions.ec2DescribeStatement());
+    if (this.remediateFunction.role !== undefined) {
+      Validations.of(this.remediateFunction.role).acknowledge(
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:instance/*]',
+          reason:
+            'Restart any instance of this account that carries dremio-ha-monitor:managed=true (a condition on the statement); the instances are not known when deploying.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'ec2:DescribeInstances and ec2:DescribeInstanceStatus support no resource-level permissions: AWS accepts only *.',
+        },
+      );
+    }
+
+    // The monitor runs again at the next tick: an automatic retry would only overlap it.
+    this.monitorFunction.configureAsyncInvoke({ retryAttempts: 0 });
+    const scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters');
+    new MonitorSchedules(this, 'Schedules', {
+      clusters: clusterNames,
+      scheduleMinutes: settings.scheduleMinutes,
+      target: this.monitorFunction,
+      deadLetterQueue: scheduleDeadLetters,
+    });
+
+    const remediationDeadLetters = deadLetterQueue(this, 'RemediationDeadLetters');
+    this.remediationTopic.addSubscription(
+      new subscriptions.LambdaSubscription(this.remediateFunction, {
+        filterPolicy: {
+          eventType: sns.SubscriptionFilter.stringFilter({ allowlist: [...REMEDIATION_FILTER.eventType] }),
+        },
+        deadLetterQueue: remediationDeadLetters,
+      }),
+    );
+    this.remediateFunction.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(remediationDeadLetters),
+    });
+
+    new MonitorAlarms(this, 'Alarms', {
+      topic: this.alarmTopic,
+      clusters: clusterNames,
+      scheduleMinutes: settings.scheduleMinutes,
+      monitorFunction: this.monitorFunction,
+      remediateFunction: this.remediateFunction,
+      deadLetterQueues: { schedule: scheduleDeadLetters, remediation: remediationDeadLetters },
+    });
+    for (const email of props.alarmEmails ?? []) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    this.dashboard = new MonitorDashboard(this, 'Dashboard', { clusters: clusterNames }).dashboard;
+  }
+}
+
+interface Settings {
+  readonly mode: AwsConfig['mode'];
+  readonly scheduleMinutes: number;
+  readonly watchMs: number;
+  readonly tickMs: number;
+  readonly vpcSubnets: ec2.SubnetSelection;
+  readonly configBytes: number;
+}
+
+const WATCH_OVERLAP_MS = 5000;
+
+/** Props that cannot work fail here, at synth, rather than at deploy or at the first tick. */
+function validate(props: DremioFailoverMonitorProps): Settings {
+  const names = props.clusters.map((cluster) => cluster.name);
+  if (names.length === 0) throw new Error('DremioFailoverMonitor: at least one cluster is required');
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined)
+    throw new Error(`DremioFailoverMonitor: cluster "${duplicate}" is listed twice`);
+  const scheduleMinutes = props.scheduleMinutes ?? 1;
+  if (!Number.isInteger(scheduleMinutes) || scheduleMinutes < 1 || scheduleMinutes > 60) {
+    throw new Error(
+      `DremioFailoverMonitor: scheduleMinutes must be an integer from 1 to 60, got ${scheduleMinutes}`,
+    );
+  }
+  // Consecutive invocations overlap by 5 s, so no change goes unwatched; a change seen by both is
+  // recorded once (each decision is a conditional commit on the cluster's version).
+  const watchMs = props.watchMs ?? scheduleMinutes * 60_000 + WATCH_OVERLAP_MS;
+  if (!Number.isInteger(watchMs) || watchMs < 1000 || watchMs + 20_000 > 900_000) {
+    throw new Error(`DremioFailoverMonitor: watchMs must be an integer from 1000 to 880000, got ${watchMs}`);
+  }
+  const configBytes = Buffer.byteLength(props.configText, 'utf8');
+  if (configBytes > ADVANCED_PARAMETER_BYTES) {
+    throw new Error(
+      `DremioFailoverMonitor: the configuration is ${configBytes} bytes; an SSM parameter holds at most ${ADVANCED_PARAMETER_BYTES}`,
+    );
+  }
+  return {
+    mode: props.mode ?? 'poll',
+    scheduleMinutes,
+    watchMs,
+    tickMs: props.tickMs ?? 10_000,
+    vpcSubnets: props.vpcSubnets ?? {},
+    configBytes,
+  };
+}

@@ -1,0 +1,71 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { MANAGED_TAG } from '../shared/remediate/ec2/find-instance.ts';
+
+/** The actions that change an instance: only the remediate function has them. */
+export const EC2_MUTATE_ACTIONS = ['ec2:RebootInstances', 'ec2:StartInstances', 'ec2:StopInstances'] as const;
+
+/** The permission an EC2 condition key checks for the opt-in tag. */
+export const MANAGED_TAG_CONDITION_KEY = `ec2:ResourceTag/${MANAGED_TAG.key}`;
+
+/**
+ * Restart only instances of this account that carry the opt-in tag; any region, because a cluster's
+ * `remediation.ec2.region` may differ from the stack's.
+ */
+export function ec2RestartStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'RestartManagedInstances',
+    actions: [...EC2_MUTATE_ACTIONS],
+    resources: [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:instance/*`],
+    conditions: { StringEquals: { [MANAGED_TAG_CONDITION_KEY]: MANAGED_TAG.value } },
+  });
+}
+
+/**
+ * ec2:DescribeInstances and ec2:DescribeInstanceStatus support no resource-level permissions or tag
+ * conditions (the Service Authorization Reference lists no resource type for them), so `*` is the only
+ * resource that works. They read, never change.
+ */
+export function ec2DescribeStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'FindInstances',
+    actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'],
+    resources: ['*'],
+  });
+}
+
+/**
+ * GetSecretValue on the given secrets. A configuration may name a secret by its partial ARN (without
+ * the six random characters Secrets Manager appends), which IAM matches only with `-??????`.
+ */
+export function readSecretsStatement(arns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadSecrets',
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: arns.flatMap((arn) => (arn.startsWith('arn:') ? [arn, `${arn}-??????`] : [arn])),
+  });
+}
+
+export function publishStatement(topicArns: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: [...topicArns] });
+}
+
+/**
+ * What a publisher to a topic encrypted with a customer key needs (SNS asks KMS for a data key on its
+ * behalf). Written out because the CDK grant uses `kms:GenerateDataKey*`.
+ */
+export function topicKeyStatement(keyArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'EncryptForTopics',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: [keyArn],
+  });
+}
+
+export function readParameterStatement(parameterArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadConfiguration',
+    actions: ['ssm:GetParameter'],
+    resources: [parameterArn],
+  });
+}

@@ -1,0 +1,67 @@
+import type { MonitorConfig } from '../shared/config/index.ts';
+import type { DremioFailoverMonitorProps, MonitoredCluster } from './dremio-failover-monitor.ts';
+
+/** What a configuration file decides of the construct: everything but the network, which needs a scope. */
+export type ConfigProps = Omit<DremioFailoverMonitorProps, 'vpc' | 'vpcSubnets' | 'securityGroups'>;
+
+/**
+ * The construct's props from a parsed configuration and the text it was parsed from (stored as is in
+ * SSM, so the functions read exactly what was validated). Pure: no I/O, no constructs.
+ */
+export function propsFromConfig(config: MonitorConfig, configText: string): ConfigProps {
+  const aws = config.aws;
+  return {
+    clusters: config.clusters.map(
+      (cluster): MonitoredCluster => ({
+        name: cluster.name,
+        zookeeperPorts: unique(cluster.zookeeper.connect.split(',').map(connectPort)),
+        webPorts: unique(cluster.coordinators.map((coordinator) => webPort(coordinator.webUrl))),
+      }),
+    ),
+    configText,
+    notificationTopicArns: unique(
+      Object.values(config.channels).flatMap((channel) => (channel.kind === 'sns' ? [channel.topicArn] : [])),
+    ),
+    secretArns: unique(
+      Object.values(config.channels).flatMap((channel) => {
+        const reference =
+          channel.kind === 'slack-webhook'
+            ? channel.webhookUrl
+            : channel.kind === 'slack-bot'
+              ? channel.token
+              : undefined;
+        return reference !== undefined && 'secretsManagerArn' in reference
+          ? [reference.secretsManagerArn]
+          : [];
+      }),
+    ),
+    ...(aws === undefined
+      ? {}
+      : {
+          configParameterName: aws.configParameter,
+          tableName: aws.tableName,
+          mode: aws.mode,
+          scheduleMinutes: aws.scheduleMinutes,
+          ...(aws.watchMs === undefined ? {} : { watchMs: aws.watchMs }),
+          tickMs: aws.tickMs,
+          alarmEmails: aws.alarmEmails,
+          vpcEndpoints: aws.vpc?.endpoints ?? false,
+        }),
+  };
+}
+
+/** The port of one `host:port` entry of a ZooKeeper connect string (the schema guarantees the port). */
+function connectPort(entry: string): number {
+  return Number(entry.slice(entry.lastIndexOf(':') + 1));
+}
+
+/** The TCP port of a coordinator's web URL; URL drops a scheme's default port, so it is put back. */
+export function webPort(webUrl: string): number {
+  const url = new URL(webUrl);
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+function unique<T extends string | number>(values: readonly T[]): T[] {
+  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
