@@ -17,6 +17,9 @@ export function killOnExit(child: ChildProcess): void {
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      // A program that handles the signal itself (the demo's --keep) stops its children cleanly;
+      // the 'exit' hook above still kills whatever it leaves.
+      if (process.listenerCount(signal) > 0) return;
       for (const survivor of children) survivor.kill('SIGKILL');
       process.exit(130);
     });
