@@ -1224,6 +1224,13 @@ describe('config.schema.json', () => {
     visit(monitorConfigJsonSchema() as Json, '');
     assert.deepEqual(missing, []);
   });
+
+  it('is the example the README shows', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('```yaml\n', readme.indexOf('### Example')) + '```yaml\n'.length;
+    const shown = readme.slice(start, readme.indexOf('```\n', start));
+    assert.equal(shown, await readFile(EXAMPLE, 'utf8'), 'README "### Example" is out of date');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------
