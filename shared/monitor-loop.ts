@@ -8,9 +8,8 @@ import type { ClusterObserver } from './observe/observer.ts';
 import type { Snapshot } from './observe/snapshot.ts';
 import { type SessionEvent, type Watch, type WatchCause, watchCluster } from './observe/watcher.ts';
 import type { Store } from './record/store.ts';
-import { carryOut } from './remediate/carry-out.ts';
+import { carryOut, outcomeEvent } from './remediate/carry-out.ts';
 import type { Executor } from './remediate/executor.ts';
-import { remediationFailed, remediationSucceeded } from './remediate/plan-events.ts';
 import type { RestartAction } from './remediate/plan-types.ts';
 
 /** A line for the operator's log; never carries a secret (events and errors are already redacted). */
@@ -135,19 +134,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
         signal: stopping.signal,
         ...(options.verifyPollMs === undefined ? {} : { pollMs: options.verifyPollMs }),
       });
-      await decide(
-        monitor.recordOutcome((now, newId) =>
-          settled.kind === 'succeeded'
-            ? remediationSucceeded(action, settled.facts, now, newId)
-            : remediationFailed(
-                action,
-                settled.reason,
-                { ...settled.facts, retryable: settled.retryable },
-                now,
-                newId,
-              ),
-        ),
-      );
+      await decide(monitor.recordOutcome((now, newId) => outcomeEvent(action, settled, now, newId)));
     };
     const decide = (work: Promise<Outcome>): Promise<unknown> => {
       const handled = work.then((outcome) => {

@@ -1,9 +1,8 @@
 import type { Context, SNSEvent } from 'aws-lambda';
 import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
-import { carryOut } from '../../shared/remediate/carry-out.ts';
+import { carryOut, outcomeEvent } from '../../shared/remediate/carry-out.ts';
 import { actionInFlight } from '../../shared/remediate/plan.ts';
-import { remediationFailed, remediationSucceeded } from '../../shared/remediate/plan-events.ts';
 import { emitEventMetrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -99,17 +98,7 @@ export function remediateHandler(runtime: Runtime) {
           ? action.deadline
           : Math.min(action.deadline, now + remaining - RECORD_MARGIN_MS),
     });
-    const outcome = await monitor.recordOutcome((at, newId) =>
-      settled.kind === 'succeeded'
-        ? remediationSucceeded(action, settled.facts, at, newId)
-        : remediationFailed(
-            action,
-            settled.reason,
-            { ...settled.facts, retryable: settled.retryable },
-            at,
-            newId,
-          ),
-    );
+    const outcome = await monitor.recordOutcome((at, newId) => outcomeEvent(action, settled, at, newId));
     if (outcome.kind === 'committed') emitEventMetrics(metrics, name, outcome.events);
     logger.info('outcome recorded', { cluster: name, actionId, outcome: settled.kind });
     return { kind: 'carried-out', actionId, outcome: settled.kind };

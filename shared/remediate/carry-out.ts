@@ -1,7 +1,9 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { MonitorEvent } from '../detect/event.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { dryRun } from './dry-run.ts';
 import type { Executor, Facts, RestartOptions, RestartTarget } from './executor.ts';
+import { remediationFailed, remediationSucceeded } from './plan-events.ts';
 import type { RestartAction } from './plan-types.ts';
 import { dremioVerdict } from './verify-dremio.ts';
 
@@ -90,4 +92,22 @@ export async function carryOut(action: RestartAction, options: CarryOutOptions):
       facts: { unexpected: true },
     };
   }
+}
+
+/** The outcome event of an action: REMEDIATION_SUCCEEDED, or REMEDIATION_FAILED saying whether to retry. */
+export function outcomeEvent(
+  action: RestartAction,
+  settled: Settled,
+  now: number,
+  newId: () => string,
+): MonitorEvent {
+  return settled.kind === 'succeeded'
+    ? remediationSucceeded(action, settled.facts, now, newId)
+    : remediationFailed(
+        action,
+        settled.reason,
+        { ...settled.facts, retryable: settled.retryable },
+        now,
+        newId,
+      );
 }
