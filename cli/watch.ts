@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { secretsManagerReader } from '../shared/config/secrets-manager.ts';
 import type { MonitorEvent } from '../shared/detect/index.ts';
 import { Agent } from '../shared/http/undici.ts';
 import { startMonitorLoop } from '../shared/monitor-loop.ts';
@@ -42,7 +43,10 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
     const opened = await openStore(values);
     const observer = new ClusterObserver();
     const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
-    const notifiers = await buildNotifiers(config.channels, { dispatcher });
+    const notifiers = await buildNotifiers(config.channels, {
+      dispatcher,
+      secrets: { getSecret: secretsManagerReader() },
+    });
     const owner = `${hostname()}:${process.pid}`;
     const print = (events: readonly MonitorEvent[]) => {
       for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
