@@ -1,12 +1,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
-import type { ClusterConfig, MonitorConfig } from '../../shared/config/index.ts';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
-import { startMonitorLoop } from '../../shared/monitor-loop.ts';
-import { deliverCluster } from '../../shared/notify/cluster-delivery.ts';
-import { emitEventMetrics, emitHeartbeat, emitSnapshotMetrics } from '../metrics.ts';
 import { type Runtime, withRemediationRoute } from '../runtime.ts';
+import { pollOnce, watchFor } from './modes.ts';
 
 /** The input of an EventBridge Scheduler schedule: one cluster per schedule. */
 const scheduledInput = z.strictObject({ cluster: z.string().min(1) });
@@ -30,7 +25,9 @@ const CLOSE_MARGIN_MS = 10_000;
  * and the Errors alarm fires.
  */
 export function monitorHandler(runtime: Runtime) {
-  const { logger, metrics, settings } = runtime;
+  const { logger, settings } = runtime;
+  const watchBudget = (remainingMs: number | undefined) =>
+    remainingMs === undefined ? settings.watchMs : Math.min(settings.watchMs, remainingMs - CLOSE_MARGIN_MS);
   return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>) => {
     const input = scheduledInput.safeParse(event);
     if (!input.success) {
@@ -50,87 +47,11 @@ export function monitorHandler(runtime: Runtime) {
     try {
       const events =
         settings.mode === 'poll'
-          ? await poll(runtime, config, cluster)
-          : await watch(runtime, config, cluster, context?.getRemainingTimeInMillis?.());
+          ? await pollOnce(runtime, config, cluster)
+          : await watchFor(runtime, config, cluster, watchBudget(context?.getRemainingTimeInMillis?.()));
       return { ok: true, cluster: cluster.name, mode: settings.mode, events } satisfies MonitorResult;
     } finally {
       logger.removeKeys(['cluster']);
     }
   };
-
-  function recorded(cluster: string, events: readonly MonitorEvent[]) {
-    for (const event of events) {
-      logger.info(event.summary, { eventId: event.id, type: event.type, severity: event.severity });
-    }
-    emitEventMetrics(metrics, cluster, events);
-  }
-
-  async function poll(runtime: Runtime, config: MonitorConfig, cluster: ClusterConfig): Promise<number> {
-    const monitor = clusterMonitorFor(cluster, runtime.store);
-    const snapshot = await runtime.observer.observe(cluster);
-    emitSnapshotMetrics(metrics, snapshot);
-    let count = 0;
-    for (const outcome of [await monitor.judge(snapshot), await monitor.clock()]) {
-      if (outcome.kind !== 'committed') continue;
-      recorded(cluster.name, outcome.events);
-      count += outcome.events.length;
-    }
-    const round = await deliverCluster({
-      cluster,
-      monitor,
-      store: runtime.store,
-      notifiers: await runtime.notifiers(config),
-      owner: `lambda:${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? process.pid}`,
-      policy: config.delivery,
-    });
-    for (const failed of round.failed) {
-      logger.error('delivery given up', {
-        channel: failed.channel,
-        eventId: failed.event.id,
-        lastError: failed.lastError,
-      });
-    }
-    emitHeartbeat(metrics, cluster.name);
-    return count;
-  }
-
-  async function watch(
-    runtime: Runtime,
-    config: MonitorConfig,
-    cluster: ClusterConfig,
-    remainingMs: number | undefined,
-  ): Promise<number> {
-    let count = 0;
-    const loop = startMonitorLoop({
-      clusters: [cluster],
-      store: runtime.store,
-      observer: runtime.observer,
-      notifiers: await runtime.notifiers(config),
-      owner: `lambda:${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? process.pid}`,
-      delivery: config.delivery,
-      intervalMs: settings.tickMs,
-      clockMs: Math.min(5000, settings.tickMs),
-      onSnapshot: (snapshot, cause) => {
-        if (cause === 'change') return;
-        emitSnapshotMetrics(metrics, snapshot);
-        emitHeartbeat(metrics, cluster.name);
-      },
-      onEvents: (name, events) => {
-        count += events.length;
-        recorded(name, events);
-      },
-      onLog: (entry) =>
-        entry.level === 'error'
-          ? logger.error(entry.message, { ...entry })
-          : logger.info('loop', { ...entry }),
-    });
-    const budget =
-      remainingMs === undefined
-        ? settings.watchMs
-        : Math.min(settings.watchMs, remainingMs - CLOSE_MARGIN_MS);
-    await loop.ready.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, budget)));
-    await loop.close();
-    return count;
-  }
 }

@@ -1,0 +1,80 @@
+import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
+import type { ClusterConfig, MonitorConfig } from '../../shared/config/index.ts';
+import type { MonitorEvent } from '../../shared/detect/index.ts';
+import { startMonitorLoop } from '../../shared/monitor-loop.ts';
+import { runTick } from '../../shared/tick.ts';
+import { emitEventMetrics, emitHeartbeat, emitSnapshotMetrics } from '../metrics.ts';
+import type { Runtime } from '../runtime.ts';
+
+/** The monitor function's two modes, with their logs and metrics. */
+
+/** Who holds delivery leases: this container. */
+const OWNER = `lambda:${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? process.pid}`;
+
+function recorded(runtime: Runtime, cluster: string, events: readonly MonitorEvent[]) {
+  for (const event of events) {
+    runtime.logger.info(event.summary, { eventId: event.id, type: event.type, severity: event.severity });
+  }
+  emitEventMetrics(runtime.metrics, cluster, events);
+}
+
+/** `poll`: one tick. Returns how many events it recorded. */
+export async function pollOnce(
+  runtime: Runtime,
+  config: MonitorConfig,
+  cluster: ClusterConfig,
+): Promise<number> {
+  const tick = await runTick({
+    cluster,
+    monitor: clusterMonitorFor(cluster, runtime.store),
+    observer: runtime.observer,
+    store: runtime.store,
+    notifiers: await runtime.notifiers(config),
+    owner: OWNER,
+    delivery: config.delivery,
+  });
+  emitSnapshotMetrics(runtime.metrics, tick.snapshot);
+  recorded(runtime, cluster.name, tick.events);
+  for (const { channel, event, lastError } of tick.delivery.failed) {
+    runtime.logger.error('delivery given up', { channel, eventId: event.id, lastError });
+  }
+  emitHeartbeat(runtime.metrics, cluster.name);
+  return tick.events.length;
+}
+
+/** `watch`: the monitor loop on one cluster for `budgetMs`, then a clean close. */
+export async function watchFor(
+  runtime: Runtime,
+  config: MonitorConfig,
+  cluster: ClusterConfig,
+  budgetMs: number,
+): Promise<number> {
+  let count = 0;
+  const loop = startMonitorLoop({
+    clusters: [cluster],
+    store: runtime.store,
+    observer: runtime.observer,
+    notifiers: await runtime.notifiers(config),
+    owner: OWNER,
+    delivery: config.delivery,
+    intervalMs: runtime.settings.tickMs,
+    clockMs: Math.min(5000, runtime.settings.tickMs),
+    onSnapshot: (snapshot, cause) => {
+      if (cause === 'change') return;
+      emitSnapshotMetrics(runtime.metrics, snapshot);
+      emitHeartbeat(runtime.metrics, cluster.name);
+    },
+    onEvents: (name, events) => {
+      count += events.length;
+      recorded(runtime, name, events);
+    },
+    onLog: (entry) =>
+      entry.level === 'error'
+        ? runtime.logger.error(entry.message, { ...entry })
+        : runtime.logger.info('loop', { ...entry }),
+  });
+  await loop.ready.catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, budgetMs)));
+  await loop.close();
+  return count;
+}

@@ -1,0 +1,56 @@
+import type { ClusterMonitor } from './cluster-monitor.ts';
+import type { ClusterConfig } from './config/schema.ts';
+import type { MonitorEvent } from './detect/event.ts';
+import { deliverCluster } from './notify/cluster-delivery.ts';
+import type { DeliveryPolicy, DeliveryRound } from './notify/deliver.ts';
+import type { Notifier } from './notify/notifier.ts';
+import type { ClusterObserver } from './observe/observer.ts';
+import type { Snapshot } from './observe/snapshot.ts';
+import type { Store } from './record/store.ts';
+import type { RestartAction } from './remediate/plan-types.ts';
+
+export interface TickOptions {
+  readonly cluster: ClusterConfig;
+  readonly monitor: ClusterMonitor;
+  readonly observer: Pick<ClusterObserver, 'observe'>;
+  readonly store: Store;
+  readonly notifiers: ReadonlyMap<string, Notifier>;
+  /** Who holds delivery leases. */
+  readonly owner: string;
+  readonly delivery?: Partial<DeliveryPolicy>;
+}
+
+export interface TickResult {
+  readonly snapshot: Snapshot;
+  /** Events committed by this tick (detection, the planner, the clock), in order. */
+  readonly events: readonly MonitorEvent[];
+  /** Restarts the planner started in this tick, for whoever carries them out. */
+  readonly actions: readonly RestartAction[];
+  readonly delivery: DeliveryRound;
+}
+
+/**
+ * One tick of one cluster, as a scheduled invocation runs it: observe -> detect and plan -> commit
+ * -> time-only transitions -> deliver what is pending (this tick's and earlier ones').
+ */
+export async function runTick(options: TickOptions): Promise<TickResult> {
+  const { cluster, monitor } = options;
+  const snapshot = await options.observer.observe(cluster);
+  const events: MonitorEvent[] = [];
+  const actions: RestartAction[] = [];
+  for (const decide of [() => monitor.judge(snapshot), () => monitor.clock()]) {
+    const outcome = await decide();
+    if (outcome.kind !== 'committed') continue;
+    events.push(...outcome.events);
+    actions.push(...outcome.actions);
+  }
+  const delivery = await deliverCluster({
+    cluster,
+    monitor,
+    store: options.store,
+    notifiers: options.notifiers,
+    owner: options.owner,
+    ...(options.delivery ? { policy: options.delivery } : {}),
+  });
+  return { snapshot, events, actions, delivery };
+}
