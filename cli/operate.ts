@@ -1,11 +1,5 @@
-import type { Outcome } from '../shared/cluster-monitor.ts';
-import {
-  acknowledge,
-  addMaintenance,
-  type CommandResult,
-  type DetectorState,
-  endMaintenance,
-} from '../shared/detect/index.ts';
+import type { ClusterMonitor, Outcome } from '../shared/cluster-monitor.ts';
+import { addMaintenance, endMaintenance } from '../shared/detect/index.ts';
 import { detectorStateOf } from '../shared/monitor-state.ts';
 import {
   loadConfig,
@@ -43,7 +37,7 @@ function parseTime(text: string, option: string, now: number): number {
 async function apply(
   argv: Record<string, unknown>,
   clusterName: string,
-  command: (state: DetectorState, now: number, newId: () => string) => CommandResult,
+  decide: (monitor: ClusterMonitor) => Promise<Outcome>,
 ): Promise<number> {
   const values = argv as { config?: string; 'data-dir'?: string; 'store-endpoint'?: string; table?: string };
   const config = await loadConfig(values.config);
@@ -51,7 +45,7 @@ async function apply(
   if (!cluster) throw new UsageError(`no cluster named "${clusterName}"`);
   const opened = await openStore(values);
   try {
-    const outcome: Outcome = await monitorFor(cluster, opened.store).command(command);
+    const outcome = await decide(monitorFor(cluster, opened.store));
     if (outcome.kind === 'rejected') {
       const { kind, ...details } = outcome.error;
       console.error(`dremio-ha-monitor: ${kind.replace(/_/g, ' ')}: ${JSON.stringify(details)}`);
@@ -77,7 +71,7 @@ export function ackCommand(argv: readonly string[]): Promise<number> {
     const reason = required(values.reason, '--reason');
     // Incident keys are `<cluster>/<kind>/<id>`.
     const clusterName = key.split('/')[0] ?? '';
-    return apply(values, clusterName, (state, now, newId) => acknowledge(state, key, by, reason, now, newId));
+    return apply(values, clusterName, (monitor) => monitor.acknowledge(key, by, reason));
   });
 }
 
@@ -101,14 +95,14 @@ export function maintenanceCommand(argv: readonly string[]): Promise<number> {
         owner: required(values.owner, '--owner'),
         reason: required(values.reason, '--reason'),
       };
-      return apply(values, required(values.cluster, '--cluster'), (state, at, newId) =>
-        addMaintenance(state, request, at, newId),
+      return apply(values, required(values.cluster, '--cluster'), (monitor) =>
+        monitor.command((state, at, newId) => addMaintenance(state, request, at, newId)),
       );
     }
     if (action === 'end') {
       const id = required(windowId, 'WINDOW_ID');
-      return apply(values, required(values.cluster, '--cluster'), (state, at, newId) =>
-        endMaintenance(state, id, at, newId),
+      return apply(values, required(values.cluster, '--cluster'), (monitor) =>
+        monitor.command((state, at, newId) => endMaintenance(state, id, at, newId)),
       );
     }
     if (action === 'list') {

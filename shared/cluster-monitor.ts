@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import type { ClusterConfig } from './config/index.ts';
 import {
+  acknowledge,
   type CommandResult,
   type DetectionPolicy,
   type DetectorState,
@@ -14,6 +15,7 @@ import { isMaterialRemediationChange, type MonitorState, monitorStateOf } from '
 import { type ChannelRoute, incidentsToLookUp, planOutbox } from './notify/routing.ts';
 import type { Snapshot } from './observe/snapshot.ts';
 import type { Store } from './record/store.ts';
+import { acknowledgeRemediation } from './remediate/acknowledge.ts';
 import { applyOutcomes, plan } from './remediate/plan.ts';
 import type { RestartAction } from './remediate/plan-types.ts';
 import { defaultRemediationPolicy, type RemediationPolicy } from './remediate/policy.ts';
@@ -162,6 +164,26 @@ export class ClusterMonitor {
   }
 
   /**
+   * A person acknowledges an incident: detection's, or a remediation incident (a blocked or failed
+   * restart). Either way INCIDENT_ACKNOWLEDGED is recorded and the reminders stop.
+   */
+  acknowledge(incidentKey: string, by: string, reason: string): Promise<Outcome> {
+    return this.#decide((state, now, newId) => {
+      if (!state)
+        throw new Error(`cluster ${this.cluster.name} has no recorded state yet: run the monitor first`);
+      const detected = acknowledge(state.detector, incidentKey, by, reason, now, newId);
+      const remediation = state.remediation;
+      if (detected.kind === 'applied')
+        return { state: { ...state, detector: detected.state }, events: detected.events };
+      if (detected.error.kind !== 'unknown_incident' || !remediation) return detected;
+      const taken = acknowledgeRemediation(remediation, incidentKey, by, reason, now, newId);
+      return taken.kind === 'applied'
+        ? { state: { ...state, remediation: taken.state }, events: taken.events }
+        : { ...detected, error: taken.error };
+    });
+  }
+
+  /**
    * Records the outcome of a restart (REMEDIATION_SUCCEEDED or REMEDIATION_FAILED, made by
    * `remediationSucceeded` / `remediationFailed`) and releases its lease, in one commit.
    */
@@ -257,6 +279,7 @@ export function remediationPolicyOf(cluster: ClusterConfig): RemediationPolicy {
     dailyCap,
     actionTimeoutMs,
     maxSnapshotAgeMs,
+    repeatIntervalMs: cluster.detection.repeatIntervalMs,
   });
 }
 

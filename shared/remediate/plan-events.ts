@@ -3,7 +3,7 @@ import { formatDuration } from '../detect/describe.ts';
 import { incidentKeyOf, iso, oneLine } from '../detect/emit.ts';
 import type { EventType, IncidentAction, MonitorEvent, Severity } from '../detect/event.ts';
 import type { Action, Block, Run } from './plan-types.ts';
-import type { BlockRule, Need, NeedReason } from './remediation-state.ts';
+import type { BlockRule, Need, NeedReason, Paging } from './remediation-state.ts';
 
 export const REASON_TEXT: { readonly [R in NeedReason]: string } = {
   'failed-master': 'the failed master',
@@ -121,6 +121,28 @@ export function makeEvent(
     ...(suppressed ? { suppressed: true } : {}),
     incidentAction,
   };
+}
+
+/** A reminder of a need's incident that waits for a person (its last block or failure, again). */
+export function needReminder(run: Run, need: Need, paging: Paging): MonitorEvent {
+  const openForMs = run.now - need.since;
+  return makeEvent(run.state.cluster, run.newId(), run.now, need.incidentKey ?? '', 'remind', {
+    type: 'INCIDENT_REMINDER',
+    severity: paging.severity,
+    summary: `Still open after ${formatDuration(openForMs)}: ${paging.summary}`,
+    facts: {
+      incidentKind: 'remediation',
+      subject: need.address,
+      openedAt: iso(need.since),
+      openForMs,
+      reason: 'repeat',
+      target: { address: need.address, role: need.role, reason: need.reason },
+    },
+    steps: [
+      `Restart Dremio on ${need.address} by hand if it cannot wait, or clear what holds the monitor back.`,
+      `Acknowledge to stop the reminders: dremio-ha-monitor ack ${need.incidentKey ?? ''} --by NAME --reason TEXT`,
+    ],
+  });
 }
 
 /** A need met without a restart while its incident is open: the incident resolves (no action id). */

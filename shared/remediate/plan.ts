@@ -9,6 +9,7 @@ import {
   lower,
   metWithoutRestart,
   needEvent,
+  needReminder,
   REASON_TEXT,
   remediationFailed,
   ruleText,
@@ -84,6 +85,7 @@ export function plan(
     dropNeedsMet(run);
     const blocks = clusterBlocks(run, observedAt);
     for (const need of run.state.needs) decide(run, need, blocks, observedAt);
+    remindNeeds(run);
   }
   return { state: run.state, actions: run.actions, events: run.events, decisions: run.decisions };
 }
@@ -117,7 +119,17 @@ function settleOutcomes(state: RemediationState, events: readonly MonitorEvent[]
     // A failure that retrying cannot fix (permission denied, no such instance) is not tried again.
     if (event.facts.retryable === false)
       need.stopped = typeof event.facts.reason === 'string' ? event.facts.reason : 'failed';
+    pagedBy(need, event);
   }
+}
+
+/** The need's incident waits for a person: reminders count from this page; a new page needs a new ack. */
+function pagedBy(need: Need, event: MonitorEvent): void {
+  const at = Date.parse(event.at);
+  need.paging = event.suppressed
+    ? null
+    : { severity: event.severity, summary: event.summary, lastNotifiedAt: Number.isFinite(at) ? at : 0 };
+  need.acknowledged = null;
 }
 
 /** An action without an outcome by its deadline failed: the lease is free again. */
@@ -128,15 +140,15 @@ function expireLease(run: Run): void {
   const need = run.state.needs.find((candidate) => candidate.actionId === flight.id);
   if (need) need.actionId = null;
   const within = formatDuration(flight.deadline - flight.startedAt);
-  run.events.push(
-    remediationFailed(
-      actionOf(flight, run.state.cluster),
-      `no outcome within ${within}: the executor did not report`,
-      { startedAt: iso(flight.startedAt), deadline: iso(flight.deadline), expired: true },
-      run.now,
-      run.newId,
-    ),
+  const failed = remediationFailed(
+    actionOf(flight, run.state.cluster),
+    `no outcome within ${within}: the executor did not report`,
+    { startedAt: iso(flight.startedAt), deadline: iso(flight.deadline), expired: true },
+    run.now,
+    run.newId,
   );
+  run.events.push(failed);
+  if (need) pagedBy(need, failed);
 }
 
 /** The action holding the cluster's lease, as the planner started it, or null. */
@@ -271,6 +283,23 @@ function dropNeedsMet(run: Run): void {
     if (why === null) continue;
     run.state.needs = run.state.needs.filter((other) => other !== need);
     if (need.incidentKey !== null) run.events.push(metWithoutRestart(run, need, why));
+  }
+}
+
+// ---- reminders ----------------------------------------------------------------------------------
+
+/**
+ * INCIDENT_REMINDER for each remediation incident that waits for a person (a block or a failure
+ * paged) and is not acknowledged, every `repeatIntervalMs`; nothing during maintenance.
+ */
+function remindNeeds(run: Run): void {
+  if (run.window) return;
+  for (const need of run.state.needs) {
+    const paging = need.paging;
+    if (!paging || need.acknowledged || need.incidentKey === null) continue;
+    if (run.now - paging.lastNotifiedAt < run.policy.repeatIntervalMs) continue;
+    run.events.push(needReminder(run, need, paging));
+    paging.lastNotifiedAt = run.now;
   }
 }
 
@@ -413,6 +442,7 @@ function block(run: Run, need: Need, blocks: readonly Block[]): void {
     steps: blockSteps(run, need, chosen),
   });
   need.blocked = { rule: chosen.rule, until: chosen.until, since: run.now, eventId: event.id, suppressed };
+  pagedBy(need, event);
   run.decisions.push({
     kind: 'blocked',
     address: need.address,
@@ -471,6 +501,8 @@ function act(run: Run, need: Need): void {
   );
   need.incidentKey = event.incidentKey;
   need.blocked = null;
+  need.paging = null;
+  need.acknowledged = null;
   need.actionId = actionId;
   need.lastActionId = actionId;
   need.attempts += 1;

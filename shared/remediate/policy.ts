@@ -48,6 +48,12 @@ export interface RemediationPolicy {
    * two runs of a one-minute schedule (the CLI observes every 10 s).
    */
   readonly maxSnapshotAgeMs: number;
+  /**
+   * How often a remediation incident that waits for a person (a blocked restart, a failed one) pages
+   * again until someone acknowledges it. Default 1 800 000 ms (30 min), as detection's reminders
+   * (`clusters[].detection.repeatIntervalMs` sets both).
+   */
+  readonly repeatIntervalMs: number;
 }
 
 const DEFAULTS: RemediationPolicy = {
@@ -58,6 +64,7 @@ const DEFAULTS: RemediationPolicy = {
   dailyCap: 3,
   actionTimeoutMs: 10 * 60_000,
   maxSnapshotAgeMs: 120_000,
+  repeatIntervalMs: 30 * 60_000,
 };
 
 type NumericField = {
@@ -71,6 +78,7 @@ const MINIMUM: { readonly [K in NumericField]: number } = {
   dailyCap: 1,
   actionTimeoutMs: 1000,
   maxSnapshotAgeMs: 1000,
+  repeatIntervalMs: 1000,
 };
 
 /** The defaults with `overrides` applied. Throws a RangeError on a value out of range. */

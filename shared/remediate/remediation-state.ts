@@ -1,3 +1,6 @@
+import type { Severity } from '../detect/event.ts';
+import type { Acknowledgement } from '../detect/state.ts';
+
 /**
  * What the planner remembers about one cluster between runs. Plain JSON (times are epoch ms), kept
  * apart from the DetectorState: detection never reads it, and a change of its shape needs a new
@@ -69,6 +72,22 @@ export interface Need {
   attempts: number;
   /** Why no more actions are tried (a failure retrying cannot fix), or null. */
   stopped: string | null;
+  /**
+   * The incident waits for a person: it last paged with a block or a failure (reminded every
+   * `repeatIntervalMs` until acknowledged or acted upon). Null while nothing pages (an action in
+   * flight, a block held back by maintenance). Absent in states written before reminders existed.
+   */
+  paging?: Paging | null;
+  /** A person took the incident (`ack`): no reminders until the next block or failure. */
+  acknowledged?: Acknowledgement | null;
+}
+
+export interface Paging {
+  severity: Severity;
+  /** The paging event's summary, repeated by its reminders. */
+  summary: string;
+  /** When it last paged (the event or its latest reminder). */
+  lastNotifiedAt: number;
 }
 
 export interface BlockEpisode {

@@ -84,6 +84,20 @@ describe('ClusterMonitor with remediation, on a real store', () => {
     assert.equal(status.remediation?.inFlight?.address, A_ADDRESS, '`status` shows the restart under way');
     assert.equal(status.remediation?.actionsLast24h, 1);
 
+    // `ack` on the remediation incident goes through the same commit path as detection's.
+    const acked = await clusterMonitorFor(cluster, store).acknowledge(
+      started?.incidentKey ?? '',
+      'alice',
+      'watching the restart',
+    );
+    assert.equal(acked.kind === 'committed' && acked.events[0]?.type, 'INCIDENT_ACKNOWLEDGED');
+    const unknown = await clusterMonitorFor(cluster, store).acknowledge(
+      `${CLUSTER}/remediation/NOPE`,
+      'a',
+      'b',
+    );
+    assert.equal(unknown.kind === 'rejected' && unknown.error.kind, 'unknown_incident');
+
     // The outcome, recorded by a third monitor (as the remediate function would), releases the lease.
     const third = clusterMonitorFor(cluster, store, { now: () => now });
     const recorded = await third.recordOutcome((at, newId) =>

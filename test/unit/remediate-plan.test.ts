@@ -7,6 +7,7 @@ import {
   type MonitorEvent,
 } from '../../shared/detect/index.ts';
 import type { MasterRegistration } from '../../shared/observe/snapshot.ts';
+import { acknowledgeRemediation } from '../../shared/remediate/acknowledge.ts';
 import {
   type Action,
   applyOutcomes,
@@ -678,9 +679,97 @@ describe('remediation planner: guardrails', () => {
       dailyCap: 3,
       actionTimeoutMs: 600_000,
       maxSnapshotAgeMs: 120_000,
+      repeatIntervalMs: 1_800_000,
     });
     assert.throws(() => defaultRemediationPolicy({ dailyCap: 0 }), RangeError);
     assert.throws(() => defaultRemediationPolicy({ settleMs: 1.5 }), RangeError);
     assert.throws(() => defaultRemediationPolicy({ enabled: 'yes' as unknown as boolean }), RangeError);
+  });
+});
+
+describe('remediation planner: reminders and acknowledgement', () => {
+  const MINUTES_30 = 30 * 60;
+
+  /** A, the failed master, restarted and failed for good at 150 s: its incident waits for a person. */
+  function stoppedNeed(): { planner: Planner; incidentKey: string } {
+    const planner = afterFailover();
+    const action = planner.run(60).actions[0];
+    assert.ok(action);
+    const failed = remediationFailed(
+      action,
+      'UnauthorizedOperation',
+      { retryable: false },
+      at(150),
+      planner.newId,
+    );
+    planner.run(160, B_MASTER, [failed]);
+    return { planner, incidentKey: failed.incidentKey };
+  }
+
+  it('a failure that waits for a person is reminded every repeatIntervalMs, on its incident, at its severity', () => {
+    const { planner, incidentKey } = stoppedNeed();
+    planner.runs(170, 150 + 2 * MINUTES_30 + 60, 60);
+    const reminders = ofType(planner.events, 'INCIDENT_REMINDER');
+    assert.equal(reminders.length, 2, 'one per 30 minutes after the failure');
+    for (const reminder of reminders) {
+      assert.equal(reminder.incidentKey, incidentKey);
+      assert.equal(reminder.incidentAction, 'remind');
+      assert.equal(reminder.severity, 'critical');
+      assert.match(
+        reminder.summary,
+        /^Still open after .*: Restart of 10\.0\.0\.11 .* failed: UnauthorizedOperation/,
+      );
+      assert.ok(reminder.steps?.some((step) => step.includes(`ack ${incidentKey}`)));
+    }
+    const gap = Date.parse(reminders[1]?.at ?? '') - Date.parse(reminders[0]?.at ?? '');
+    assert.ok(gap >= MINUTES_30 * SECOND, `${gap} ms between reminders`);
+  });
+
+  it('an acknowledgement stops the reminders, once; unknown keys are refused', () => {
+    const { planner, incidentKey } = stoppedNeed();
+    const state = planner.state as RemediationState;
+    const taken = acknowledgeRemediation(
+      state,
+      incidentKey,
+      'alice',
+      'IAM fix under way',
+      at(200),
+      planner.newId,
+    );
+    assert.equal(taken.kind, 'applied');
+    if (taken.kind !== 'applied') return;
+    assert.deepEqual(
+      taken.events.map((event) => [event.type, event.incidentKey, event.incidentAction]),
+      [['INCIDENT_ACKNOWLEDGED', incidentKey, 'acknowledge']],
+    );
+    assert.equal(state.needs[0]?.acknowledged ?? null, null, 'the input state is not changed');
+    planner.state = taken.state;
+    planner.runs(260, 150 + 3 * MINUTES_30, 60);
+    assert.deepEqual(ofType(planner.events, 'INCIDENT_REMINDER'), []);
+    const again = acknowledgeRemediation(taken.state, incidentKey, 'bob', 'me too', at(300), planner.newId);
+    assert.equal(again.kind === 'rejected' && again.error.kind, 'already_acknowledged');
+    const unknown = acknowledgeRemediation(
+      taken.state,
+      'prod/remediation/NOPE',
+      'bob',
+      'x',
+      at(300),
+      planner.newId,
+    );
+    assert.equal(unknown.kind === 'rejected' && unknown.error.kind, 'unknown_incident');
+  });
+
+  it('a block that lasts is reminded as well, at warning; nothing is reminded during maintenance', () => {
+    const planner = afterFailover();
+    const noQuorum: Scene = { master: B, quorum: false };
+    for (let seconds = 60; seconds <= 60 + MINUTES_30 + 60; seconds += 60) planner.run(seconds, noQuorum);
+    assert.equal(ofType(planner.events, 'REMEDIATION_BLOCKED').length, 1, 'one block per episode');
+    const [reminder] = ofType(planner.events, 'INCIDENT_REMINDER');
+    assert.equal(reminder?.severity, 'warning');
+
+    const quiet = stoppedNeed().planner;
+    quiet.detector = { ...quiet.detector, maintenance: [window('W1', 0, 10 * MINUTES_30)] };
+    quiet.runs(170, 150 + 3 * MINUTES_30, 60);
+    assert.deepEqual(ofType(quiet.events, 'INCIDENT_REMINDER'), []);
   });
 });
