@@ -274,3 +274,64 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
     assert.ok(emf.filter((blob) => METRICS.heartbeat in blob).length - before >= 2, 'a heartbeat per tick');
   });
 });
+
+describe('watch mode hand-over: overlapping invocations on one cluster', () => {
+  it('two invocations watching at once record a failover once', async () => {
+    const zk = await startZooKeeper({ tickTime: 100, maxSessionTimeout: 2500 });
+    const dynalite = await startDynalite();
+    const observer = new ClusterObserver();
+    const dremio = await startDremioCluster({
+      zookeeper: zk.connectString,
+      executors: 1,
+      common: { clusterId: 'overlap', sessionTimeoutMs: 2000, startupDelayMs: 200, exitDelayMs: 100 },
+    });
+    try {
+      const config = parseConfig(
+        {
+          clusters: [
+            {
+              name: 'overlap',
+              zookeeper: { connect: zk.connectString, clusterId: 'overlap', operationTimeoutMs: 500 },
+              coordinators: coordinatorsOf(dremio),
+              http: { timeoutMs: 300, connectTimeoutMs: 200 },
+              detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
+            },
+          ],
+        },
+        'test',
+      );
+      const runtime: Runtime = {
+        logger: createLogger(),
+        metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
+        config: async () => config,
+        store: dynalite.store,
+        observer,
+        notifiers: async () => new Map(),
+        settings: { mode: 'watch', watchMs: 8000, tickMs: 300, remediationTopicArn: undefined },
+      };
+      const invoke = (delayMs: number, id: string) =>
+        new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>
+          monitorHandler(runtime)(
+            { cluster: 'overlap' },
+            { awsRequestId: id, getRemainingTimeInMillis: () => 60_000 },
+          ),
+        );
+      const first = invoke(0, 'first');
+      const second = invoke(2500, 'second');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await dremio.node('master-a').kill();
+      const results = await Promise.all([first, second]);
+      const { events } = await dynalite.store.events({ cluster: 'overlap', limit: 1000 });
+      const failovers = events.filter((event) => event.type === 'FAILOVER_COMPLETED');
+      assert.equal(failovers.length, 1, events.map((event) => event.type).join(', '));
+      assert.equal(new Set(events.map((event) => event.id)).size, events.length);
+      const counted = results.reduce((sum, result) => sum + (result.ok ? result.events : 0), 0);
+      assert.equal(counted, events.length, 'each recorded event was committed by exactly one invocation');
+    } finally {
+      await observer.close();
+      await dremio.stop();
+      await dynalite.close();
+      await zk.stop();
+    }
+  });
+});
