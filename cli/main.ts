@@ -13,11 +13,12 @@ const USAGE = `usage: dremio-ha-monitor <command> [options]
 commands:
   probe       one snapshot of each cluster: master, coordinators, executors, ZooKeeper
               [--config FILE] [--cluster NAME] [--json]; exit 0 healthy, 1 degraded, 2 critical, 3 usage
-  watch       continuous monitoring: judge every change, record and print each event
-              [--config FILE] [--cluster NAME] [--json] [--interval-ms MS] [store options]
+  watch       continuous monitoring: judge every change, record, print and deliver each event, and
+              carry out the restarts of clusters with remediation enabled
+              [--config FILE] [--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [store options]
   events      the audit log [--cluster NAME] [--since ISO|30m|6h|7d] [--type T[,T]] [--limit N] [--json]
   report      one HTML page of the audit log, with the master timeline [--cluster NAME] [--since ...] --out FILE.html
-  status      per cluster: the master and since when, open incidents, maintenance [--json]
+  status      per cluster: the master and since when, open incidents, maintenance, restarts [--json]
   ack         INCIDENT_KEY --by NAME --reason TEXT: acknowledge an open incident (stops reminders)
   maintenance add --cluster NAME --end ISO|+2h [--start ISO] --owner NAME --reason TEXT
               | list [--cluster NAME] | end --cluster NAME WINDOW_ID
