@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClusterConfig, MonitorConfig } from '../shared/config/schema.ts';
 import { ConfigError, parseConfig } from '../shared/config/validate.ts';
@@ -71,27 +72,25 @@ export async function notifiersFor(
   options: {
     readonly dispatcher: Agent;
     readonly getSecret?: (arn: string) => Promise<string>;
-    readonly remediation?: { readonly topicArn: string; readonly notifier?: Notifier };
-    readonly sns?: ConstructorParameters<typeof SnsNotifier>[0]['client'];
+    readonly remediation?: { readonly topicArn: string };
+    readonly sns?: SNSClient;
   },
 ): Promise<Map<string, Notifier>> {
   const notifiers = await buildNotifiers(config.channels, {
     dispatcher: options.dispatcher,
     ...(options.getSecret ? { secrets: { getSecret: options.getSecret } } : {}),
-    ...(options.sns ? { snsClient: () => options.sns as NonNullable<typeof options.sns> } : {}),
+    ...(options.sns ? { snsClient: () => options.sns as SNSClient } : {}),
   });
   const remediation = options.remediation;
   if (remediation) {
     const region = remediation.topicArn.split(':')[3] ?? 'us-east-1';
-    const { SNSClient } = await import('@aws-sdk/client-sns');
     notifiers.set(
       REMEDIATION_CHANNEL,
-      remediation.notifier ??
-        new SnsNotifier({
-          channel: REMEDIATION_CHANNEL,
-          topicArn: remediation.topicArn,
-          client: options.sns ?? new SNSClient({ region, maxAttempts: 1 }),
-        }),
+      new SnsNotifier({
+        channel: REMEDIATION_CHANNEL,
+        topicArn: remediation.topicArn,
+        client: options.sns ?? new SNSClient({ region, maxAttempts: 1 }),
+      }),
     );
   }
   return notifiers;
