@@ -61,6 +61,11 @@ export interface DremioFailoverMonitorProps {
   readonly secretArns?: readonly string[];
   /** Addresses subscribed to the alarm topic. @default [] */
   readonly alarmEmails?: readonly string[];
+  /**
+   * Whether a cluster verifies restarts through Systems Manager (`remediation.ec2.serviceUnit`): the
+   * remediate function may then run AWS-RunShellScript on managed instances. @default false
+   */
+  readonly serviceCheck?: boolean;
 }
 
 /** SSM's advanced tier holds 8 KB; the standard tier 4 KB. */
@@ -174,6 +179,17 @@ export class DremioFailoverMonitor extends Construct {
     );
     this.remediateFunction.addToRolePolicy(permissions.ec2RestartStatement());
     this.remediateFunction.addToRolePolicy(permissions.ec2DescribeStatement());
+    if (props.serviceCheck) {
+      for (const statement of permissions.ssmServiceCheckStatements()) {
+        this.remediateFunction.addToRolePolicy(statement);
+      }
+    }
+    if (this.remediateFunction.role !== undefined && props.serviceCheck) {
+      Validations.of(this.remediateFunction.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*::document/AWS-RunShellScript]',
+        reason: 'The AWS-owned AWS-RunShellScript document, in whichever region the instances are.',
+      });
+    }
     if (this.remediateFunction.role !== undefined) {
       Validations.of(this.remediateFunction.role).acknowledge(
         {
@@ -184,7 +200,7 @@ export class DremioFailoverMonitor extends Construct {
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
-            'ec2:DescribeInstances and ec2:DescribeInstanceStatus support no resource-level permissions: AWS accepts only *.',
+            'ec2:DescribeInstances, ec2:DescribeInstanceStatus (and ssm:GetCommandInvocation) support no resource-level permissions: AWS accepts only *.',
         },
       );
     }

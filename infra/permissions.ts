@@ -69,3 +69,29 @@ export function readParameterStatement(parameterArn: string): iam.PolicyStatemen
     resources: [parameterArn],
   });
 }
+
+/**
+ * The optional SSM check of a restarted node (`remediation.ec2.serviceUnit`): run AWS-RunShellScript,
+ * only on instances carrying the opt-in tag, and read the result. ssm:GetCommandInvocation supports
+ * no resource-level permissions, so it is on `*`; it reads, never changes.
+ */
+export function ssmServiceCheckStatements(): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'RunServiceCheckDocument',
+      actions: ['ssm:SendCommand'],
+      resources: [`arn:${Aws.PARTITION}:ssm:*::document/AWS-RunShellScript`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RunServiceCheckOnManagedInstances',
+      actions: ['ssm:SendCommand'],
+      resources: [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:instance/*`],
+      conditions: { StringEquals: { [`ssm:resourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadServiceCheck',
+      actions: ['ssm:GetCommandInvocation'],
+      resources: ['*'],
+    }),
+  ];
+}

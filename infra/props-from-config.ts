@@ -35,6 +35,9 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
           : [];
       }),
     ),
+    serviceCheck: config.clusters.some(
+      (cluster) => cluster.remediation.enabled && cluster.remediation.ec2.serviceUnit !== undefined,
+    ),
     ...(aws === undefined
       ? {}
       : {

@@ -65,6 +65,14 @@ export const remediationSchema = z
             description:
               'Value of the dremio-ha-monitor:cluster tag the instances must carry (with dremio-ha-monitor:managed=true). Default: the cluster name.',
           }),
+        serviceUnit: z
+          .string()
+          .regex(/^[A-Za-z0-9@._:-]{1,256}$/, { error: message('expected a systemd unit name like dremio') })
+          .optional()
+          .meta({
+            description:
+              "The Dremio service's systemd unit: when set, verification also asks Systems Manager to run `systemctl is-active <unit>` on the instance. Needs the SSM agent. Default: no such check.",
+          }),
       })
       .prefault({})
       .meta({ description: 'Where the EC2 instances are and how they are recognised.' }),

@@ -104,6 +104,10 @@ const alternative = synth(
     config.aws.watchMs = 120_000;
     config.aws.scheduleMinutes = 5;
     config.aws.vpc.endpoints = true;
+    (config.clusters as Json[])[0] = {
+      ...(config.clusters as Json[])[0],
+      remediation: { enabled: true, ec2: { serviceUnit: 'dremio' } },
+    };
   },
   { routeTableIds: ['rtb-0abc1234', 'rtb-0abc5678'], configText: `# ${'x'.repeat(5000)}\n` },
 );
@@ -315,6 +319,21 @@ describe('DremioFailoverMonitor', () => {
       for (const statement of roleInlineStatements(poll.template)) {
         assert.doesNotMatch(JSON.stringify(statement.Action), /ec2:(Reboot|Start|Stop)Instances/);
       }
+    });
+
+    it('lets the remediate role run the SSM service check only when a cluster asks for it, on tagged instances', () => {
+      const statementsOf = (synthesized: Synthesized) =>
+        policyStatements(synthesized.template).filter((statement) =>
+          [statement.Action].flat().some((action) => String(action).startsWith('ssm:SendCommand')),
+        );
+      assert.deepEqual(statementsOf(poll), []);
+      const ssm = statementsOf(alternative);
+      assert.equal(ssm.length, 2);
+      const onInstances = ssm.find((statement) => JSON.stringify(statement.Resource).includes(':instance/*'));
+      assert.deepEqual(onInstances?.Condition, {
+        StringEquals: { 'ssm:resourceTag/dremio-ha-monitor:managed': 'true' },
+      });
+      assert.match(JSON.stringify(ssm), /document\/AWS-RunShellScript/);
     });
 
     it('lets the monitor read the parameter and secrets and publish, but not touch EC2', () => {

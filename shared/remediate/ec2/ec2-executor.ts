@@ -19,6 +19,7 @@ import type {
 } from '../executor.ts';
 import { type CallResult, Ec2Session } from './ec2-call.ts';
 import { type Ec2Tag, findInstance, type InstanceView, MANAGED_TAG } from './find-instance.ts';
+import type { SsmServiceCheck } from './ssm-service-check.ts';
 
 export interface Ec2ExecutorOptions {
   /** Built by the caller for the cluster's region. */
@@ -32,6 +33,8 @@ export interface Ec2ExecutorOptions {
   /** Stop-start: how long to wait for the instance to stop before giving up (retryable). @default 300000 */
   readonly stopTimeoutMs?: number;
   readonly now?: () => number;
+  /** After the status checks pass, also ask the instance whether Dremio's service is active. @default none */
+  readonly serviceCheck?: Pick<SsmServiceCheck, 'check'>;
 }
 
 type EC2Action = 'RebootInstances' | 'StopInstances' | 'StartInstances';
@@ -88,8 +91,10 @@ export class Ec2Executor implements Executor, PermissionChecker {
   readonly #pollIntervalMs: number;
   readonly #stopTimeoutMs: number;
   readonly #now: () => number;
+  readonly #serviceCheck: Ec2ExecutorOptions['serviceCheck'];
 
   constructor(options: Ec2ExecutorOptions) {
+    this.#serviceCheck = options.serviceCheck;
     this.#client = options.client;
     this.#tags = [options.managedTag ?? MANAGED_TAG, options.clusterTag];
     this.#pollIntervalMs = options.pollIntervalMs ?? 5000;
@@ -209,8 +214,15 @@ export class Ec2Executor implements Executor, PermissionChecker {
     if (systemStatus === 'impaired' || instanceStatus === 'impaired') {
       return { kind: 'failed', reason: `instance ${id} is running but impaired (${checks})`, facts };
     }
-    if (systemStatus === 'ok' && instanceStatus === 'ok') return { kind: 'verified', facts };
-    return { kind: 'not-yet', reason: `instance ${id} is running, status checks not passed yet (${checks})` };
+    if (systemStatus !== 'ok' || instanceStatus !== 'ok') {
+      return {
+        kind: 'not-yet',
+        reason: `instance ${id} is running, status checks not passed yet (${checks})`,
+      };
+    }
+    if (!this.#serviceCheck) return { kind: 'verified', facts };
+    const service = await this.#serviceCheck.check(id, signal);
+    return service.kind === 'not-yet' ? service : { ...service, facts: { ...facts, service: service.facts } };
   }
 
   /**

@@ -1,0 +1,100 @@
+import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { VerifyOutcome } from '../executor.ts';
+
+/** A systemd unit name: no spaces or shell characters (it is written into a shell command). */
+export const SYSTEMD_UNIT = /^[A-Za-z0-9@._:-]{1,256}$/;
+
+export interface SsmServiceCheckOptions {
+  readonly client: SSMClient;
+  /** The Dremio service's systemd unit, e.g. `dremio`. */
+  readonly unit: string;
+}
+
+/** `systemctl is-active` words that mean "not yet": the unit is coming up, or not started yet. */
+const COMING_UP = new Set(['activating', 'reloading', 'inactive', 'deactivating']);
+
+function errorName(error: unknown): string {
+  return (error as { name?: unknown })?.name === undefined
+    ? 'Error'
+    : String((error as { name: unknown }).name);
+}
+
+function requestIdOf(value: unknown): string | undefined {
+  const id = (value as { $metadata?: { requestId?: unknown } } | undefined)?.$metadata?.requestId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * The optional last step of verifying a restarted instance: Systems Manager runs `systemctl
+ * is-active <unit>` on it (AWS-RunShellScript). `active` is verified; a unit still coming up is
+ * not yet; `failed` fails. One command at a time per instance: a poll reads the pending command's
+ * result rather than sending another. Needs the SSM agent on the instance and `ssm:SendCommand`.
+ */
+export class SsmServiceCheck {
+  readonly #client: SSMClient;
+  readonly #unit: string;
+  readonly #pending = new Map<string, string>();
+
+  constructor(options: SsmServiceCheckOptions) {
+    if (!SYSTEMD_UNIT.test(options.unit)) throw new RangeError(`not a systemd unit name: ${options.unit}`);
+    this.#client = options.client;
+    this.#unit = options.unit;
+  }
+
+  async check(instanceId: string, signal: AbortSignal): Promise<VerifyOutcome> {
+    const requestIds: string[] = [];
+    try {
+      let commandId = this.#pending.get(instanceId);
+      if (!commandId) {
+        const sent = await this.#client.send(
+          new SendCommandCommand({
+            DocumentName: 'AWS-RunShellScript',
+            InstanceIds: [instanceId],
+            Parameters: { commands: [`systemctl is-active ${this.#unit}`] },
+            TimeoutSeconds: 30,
+            Comment: 'dremio-ha-monitor: is the restarted Dremio service active?',
+          }),
+          { abortSignal: signal },
+        );
+        const sentId = requestIdOf(sent);
+        if (sentId) requestIds.push(sentId);
+        commandId = sent.Command?.CommandId;
+        if (!commandId) return { kind: 'not-yet', reason: 'SSM accepted the command without an id' };
+        this.#pending.set(instanceId, commandId);
+      }
+      const invocation = await this.#client.send(
+        new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
+        { abortSignal: signal },
+      );
+      const readId = requestIdOf(invocation);
+      if (readId) requestIds.push(readId);
+      const status = invocation.Status ?? 'Pending';
+      if (['Pending', 'InProgress', 'Delayed'].includes(status)) {
+        return { kind: 'not-yet', reason: `the SSM check of ${this.#unit} is ${status}` };
+      }
+      this.#pending.delete(instanceId);
+      const word = (invocation.StandardOutputContent ?? '').trim();
+      const facts = { ssmCommandId: commandId, unit: this.#unit, serviceState: word || status, requestIds };
+      if (word === 'active') return { kind: 'verified', facts };
+      if (COMING_UP.has(word)) return { kind: 'not-yet', reason: `${this.#unit} is ${word}` };
+      if (status === 'Success' || status === 'Failed') {
+        return { kind: 'failed', reason: `${this.#unit} is ${word || 'not active'} on ${instanceId}`, facts };
+      }
+      // Cancelled, TimedOut, Undeliverable (the agent is not there or not yet): try again.
+      return { kind: 'not-yet', reason: `the SSM check of ${this.#unit} ended ${status}` };
+    } catch (error) {
+      const name = errorName(error);
+      const id = requestIdOf(error);
+      if (id) requestIds.push(id);
+      // Right after SendCommand the invocation may not exist yet; throttling and AWS faults pass.
+      if (name === 'AccessDeniedException') {
+        return {
+          kind: 'failed',
+          reason: `not allowed to run the SSM check (${name}): grant ssm:SendCommand and ssm:GetCommandInvocation`,
+          facts: { unit: this.#unit, requestIds },
+        };
+      }
+      return { kind: 'not-yet', reason: `the SSM check could not run yet (${name})` };
+    }
+  }
+}
