@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     ?.split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  deployableAws(config, location.path, routeTableIds ?? []);
+  deployableAws(config, location.path, routeTableIds ?? config.aws?.vpc?.routeTableIds ?? []);
   // Loaded once the configuration is known to be deployable: the constructs take seconds to load.
   const { buildMonitorStack } = await import('./monitor-stack.ts');
   const { AwsSolutionsChecks } = await import('cdk-nag');

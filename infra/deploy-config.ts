@@ -19,7 +19,7 @@ export function deployableAws(
   }
   if (aws.vpc.endpoints && routeTableIds.length === 0) {
     throw new DeployConfigError(
-      `${source}: aws.vpc.endpoints: the DynamoDB gateway endpoint needs the subnets' route tables: pass -c routeTableIds=rtb-...[,rtb-...]`,
+      `${source}: aws.vpc.endpoints: the DynamoDB gateway endpoint needs the subnets' route tables: set aws.vpc.routeTableIds (or pass -c routeTableIds=rtb-...[,rtb-...])`,
     );
   }
   return { ...aws, vpc: aws.vpc };

@@ -11,7 +11,7 @@ export interface MonitorStackOptions {
   readonly configText: string;
   /** Where the configuration came from, named in errors. */
   readonly source: string;
-  /** Route tables of the subnets, for the DynamoDB gateway endpoint (`-c routeTableIds=rtb-1,rtb-2`). */
+  /** Route tables of the subnets, for the DynamoDB gateway endpoint (`-c routeTableIds=rtb-1,rtb-2`); default aws.vpc.routeTableIds. */
   readonly routeTableIds?: readonly string[];
   /** Account and region when the configuration names none (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION). */
   readonly defaultAccount?: string;
@@ -24,7 +24,7 @@ export function buildMonitorStack(
   options: MonitorStackOptions,
 ): { stack: Stack; monitor: DremioFailoverMonitor } {
   const { config, source } = options;
-  const routeTableIds = options.routeTableIds ?? [];
+  const routeTableIds = options.routeTableIds ?? config.aws?.vpc?.routeTableIds ?? [];
   const aws = deployableAws(config, source, routeTableIds);
   const account = aws.account ?? options.defaultAccount;
   const region = aws.region ?? options.defaultRegion;

@@ -30,6 +30,17 @@ const vpcSchema = z
         description:
           'Existing security groups for the functions. Default: one is created, with egress only to the ZooKeeper and web ports.',
       }),
+    routeTableIds: z
+      .array(
+        z
+          .string()
+          .regex(/^rtb-[0-9a-f]{8,17}$/, { error: message('expected a route table id like rtb-0abc1234') }),
+      )
+      .optional()
+      .meta({
+        description:
+          "The subnets' route tables (one per subnet, or one for all), for the DynamoDB gateway endpoint when endpoints is true.",
+      }),
     endpoints: z.boolean().default(false).meta({
       description:
         'Create VPC endpoints for DynamoDB, SNS, EC2, SSM and Secrets Manager (subnets without NAT). Default false.',

@@ -156,6 +156,7 @@ describe('parseConfig: defaults', () => {
           vpcId: 'vpc-0abc1234',
           subnetIds: ['subnet-0abc1234'],
           securityGroupIds: ['sg-0abc1234'],
+          routeTableIds: ['rtb-0abc1234'],
           endpoints: true,
         },
         mode: 'watch',

@@ -499,6 +499,17 @@ describe('DremioFailoverMonitor', () => {
         /routeTableIds/,
       );
     });
+
+    it('takes the route tables from aws.vpc.routeTableIds as well', () => {
+      const synthesized = synth((config) => {
+        config.aws.vpc.endpoints = true;
+        config.aws.vpc.routeTableIds = ['rtb-0abc9999'];
+      });
+      synthesized.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        RouteTableIds: ['rtb-0abc9999'],
+      });
+    });
   });
 });
 
