@@ -58,6 +58,23 @@ export interface OpenedStore {
  * The store: DynamoDB (or a store another process serves) at `--store-endpoint`, else the embedded
  * local store in `--data-dir`; when another process already holds that directory, its endpoint.
  */
+/** The store options of a command line. */
+export interface StoreValues {
+  'data-dir'?: string | undefined;
+  'store-endpoint'?: string | undefined;
+  table?: string | undefined;
+}
+
+/** Runs `body` with the store open, and closes it whatever happens. */
+export async function withStore<T>(values: StoreValues, body: (store: Store) => Promise<T>): Promise<T> {
+  const opened = await openStore(values);
+  try {
+    return await body(opened.store);
+  } finally {
+    await opened.close();
+  }
+}
+
 export async function openStore(values: {
   'data-dir'?: string | undefined;
   'store-endpoint'?: string | undefined;

@@ -1,13 +1,13 @@
 import type { MonitorEvent } from '../shared/detect/index.ts';
 import {
   loadConfig,
-  openStore,
   parse,
   runCommand,
   STORE_OPTIONS,
   STORE_USAGE,
   selectClusters,
   UsageError,
+  withStore,
 } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { eventJson, eventLine } from './render-event.ts';
@@ -47,15 +47,14 @@ export function eventsCommand(argv: readonly string[]): Promise<number> {
     if (!Number.isSafeInteger(limit) || limit < 1)
       throw new UsageError(`--limit ${values.limit}: expected a positive integer`);
     const types = values.type?.split(',').map((type) => type.trim().toUpperCase());
-    const opened = await openStore(values);
-    try {
+    return withStore(values, async (store) => {
       const events: MonitorEvent[] = [];
       for (const cluster of clusters) {
         // Newest first, so that `--limit` keeps the latest events.
         const found: MonitorEvent[] = [];
         let cursor: string | undefined;
         do {
-          const page = await opened.store.events({
+          const page = await store.events({
             cluster: cluster.name,
             order: 'newest-first',
             ...(since ? { since } : {}),
@@ -72,8 +71,6 @@ export function eventsCommand(argv: readonly string[]): Promise<number> {
       const timeline = events.sort((a, b) => a.id.localeCompare(b.id)).slice(-limit);
       for (const event of timeline) console.log(values.json ? eventJson(event) : eventLine(event));
       return EXIT.healthy;
-    } finally {
-      await opened.close();
-    }
+    });
   });
 }

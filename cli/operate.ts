@@ -4,13 +4,13 @@ import { detectorStateOf } from '../shared/monitor-state.ts';
 import {
   loadConfig,
   monitorFor,
-  openStore,
   parse,
   runCommand,
   STORE_OPTIONS,
   STORE_USAGE,
   selectClusters,
   UsageError,
+  withStore,
 } from './context.ts';
 import { UNIT_MS } from './events.ts';
 import { EXIT } from './exit-codes.ts';
@@ -43,9 +43,8 @@ async function apply(
   const config = await loadConfig(values.config);
   const [cluster] = selectClusters(config, clusterName);
   if (!cluster) throw new UsageError(`no cluster named "${clusterName}"`);
-  const opened = await openStore(values);
-  try {
-    const outcome = await decide(monitorFor(cluster, opened.store));
+  return withStore(values, async (store) => {
+    const outcome = await decide(monitorFor(cluster, store));
     if (outcome.kind === 'rejected') {
       const { kind, ...details } = outcome.error;
       console.error(`dremio-ha-monitor: ${kind.replace(/_/g, ' ')}: ${JSON.stringify(details)}`);
@@ -53,9 +52,7 @@ async function apply(
     }
     if (outcome.kind === 'committed') for (const event of outcome.events) console.log(eventLine(event));
     return EXIT.healthy;
-  } finally {
-    await opened.close();
-  }
+  });
 }
 
 /** `ack INCIDENT --by NAME --reason TEXT`: stops the reminders of an open incident, on record. */
@@ -107,10 +104,9 @@ export function maintenanceCommand(argv: readonly string[]): Promise<number> {
     }
     if (action === 'list') {
       const config = await loadConfig(values.config);
-      const opened = await openStore(values);
-      try {
+      return withStore(values, async (store) => {
         for (const cluster of selectClusters(config, values.cluster)) {
-          const state = detectorStateOf((await opened.store.load(cluster.name)).state);
+          const state = detectorStateOf((await store.load(cluster.name)).state);
           for (const window of state?.maintenance ?? []) {
             const span = `${new Date(window.start).toISOString()} .. ${new Date(window.end).toISOString()}`;
             console.log(
@@ -119,9 +115,7 @@ export function maintenanceCommand(argv: readonly string[]): Promise<number> {
           }
         }
         return EXIT.healthy;
-      } finally {
-        await opened.close();
-      }
+      });
     }
     throw new UsageError(`expected add, list or end, not ${JSON.stringify(action ?? '')}`);
   });

@@ -5,13 +5,13 @@ import type { Store } from '../shared/record/index.ts';
 import { buildTimeline, type ClusterTimeline, renderReport } from '../shared/report/index.ts';
 import {
   loadConfig,
-  openStore,
   parse,
   runCommand,
   STORE_OPTIONS,
   STORE_USAGE,
   selectClusters,
   UsageError,
+  withStore,
 } from './context.ts';
 import { parseSince } from './events.ts';
 import { EXIT } from './exit-codes.ts';
@@ -51,12 +51,10 @@ export function reportCommand(argv: readonly string[]): Promise<number> {
     const clusters = selectClusters(config, values.cluster);
     const now = Date.now();
     const since = parseSince(values.since, now);
-    const opened = await openStore(values);
-    let page: string;
-    try {
+    const page = await withStore(values, async (store) => {
       const timelines: ClusterTimeline[] = [];
       for (const cluster of clusters) {
-        const events = await allEvents(opened.store, cluster.name, since);
+        const events = await allEvents(store, cluster.name, since);
         timelines.push(
           buildTimeline(events, {
             cluster: cluster.name,
@@ -65,14 +63,12 @@ export function reportCommand(argv: readonly string[]): Promise<number> {
           }),
         );
       }
-      page = renderReport(timelines, {
+      return renderReport(timelines, {
         generatedAt: now,
         since: since ? Date.parse(since) : null,
         until: now,
       });
-    } finally {
-      await opened.close();
-    }
+    });
     try {
       await writeFile(out, page);
     } catch (error) {

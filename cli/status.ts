@@ -3,12 +3,12 @@ import { monitorStateOf } from '../shared/monitor-state.ts';
 import type { RemediationState } from '../shared/remediate/remediation-state.ts';
 import {
   loadConfig,
-  openStore,
   parse,
   runCommand,
   STORE_OPTIONS,
   STORE_USAGE,
   selectClusters,
+  withStore,
 } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -78,11 +78,10 @@ export function statusCommand(argv: readonly string[]): Promise<number> {
       json: { type: 'boolean' },
     });
     const config = await loadConfig(values.config);
-    const opened = await openStore(values);
-    try {
+    return withStore(values, async (store) => {
       const statuses = [];
       for (const cluster of selectClusters(config, values.cluster)) {
-        const stored = await opened.store.load(cluster.name);
+        const stored = await store.load(cluster.name);
         const state = monitorStateOf(stored.state);
         statuses.push(clusterStatus(cluster.name, state?.detector ?? null, state?.remediation ?? null));
       }
@@ -129,8 +128,6 @@ export function statusCommand(argv: readonly string[]): Promise<number> {
         }
       }
       return EXIT.healthy;
-    } finally {
-      await opened.close();
-    }
+    });
   });
 }
