@@ -14,6 +14,12 @@ export function redactSecrets(key: string, value: unknown): unknown {
 }
 
 /** JSON logs with the service name; secrets redacted by key and by shape. */
-export function createLogger(): Logger {
-  return new Logger({ serviceName: SERVICE_NAME, jsonReplacerFn: redactSecrets });
+export function createLogger(
+  options: { readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' } = {},
+): Logger {
+  return new Logger({
+    serviceName: SERVICE_NAME,
+    jsonReplacerFn: redactSecrets,
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
 }

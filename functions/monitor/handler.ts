@@ -43,7 +43,8 @@ export function monitorHandler(runtime: Runtime) {
       return { ok: false, error } satisfies MonitorResult;
     }
     const cluster = withRemediationRoute(found, settings.remediationTopicArn !== undefined);
-    logger.appendKeys({ cluster: cluster.name });
+    // Every line of this invocation names the cluster and the tick (the request id).
+    logger.appendKeys({ cluster: cluster.name, tickId: context?.awsRequestId ?? `local-${Date.now()}` });
     try {
       const events =
         settings.mode === 'poll'
@@ -51,7 +52,7 @@ export function monitorHandler(runtime: Runtime) {
           : await watchFor(runtime, config, cluster, watchBudget(context?.getRemainingTimeInMillis?.()));
       return { ok: true, cluster: cluster.name, mode: settings.mode, events } satisfies MonitorResult;
     } finally {
-      logger.removeKeys(['cluster']);
+      logger.removeKeys(['cluster', 'tickId']);
     }
   };
 }

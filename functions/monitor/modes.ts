@@ -2,6 +2,7 @@ import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
 import type { ClusterConfig, MonitorConfig } from '../../shared/config/index.ts';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
 import { startMonitorLoop } from '../../shared/monitor-loop.ts';
+import { healthOf } from '../../shared/observe/snapshot.ts';
 import { runTick } from '../../shared/tick.ts';
 import { emitEventMetrics, emitHeartbeat, emitSnapshotMetrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
@@ -39,6 +40,15 @@ export async function pollOnce(
     runtime.logger.error('delivery given up', { channel, eventId: event.id, lastError });
   }
   emitHeartbeat(runtime.metrics, cluster.name);
+  // One summary line per tick: what an operator greps for first.
+  runtime.logger.info('tick', {
+    health: healthOf(tick.snapshot),
+    master: tick.snapshot.master?.address ?? null,
+    probeMs: tick.snapshot.durationMs,
+    events: tick.events.map((event) => event.type),
+    actions: tick.actions.length,
+    deliveriesFailed: tick.delivery.failed.length,
+  });
   return tick.events.length;
 }
 

@@ -248,6 +248,38 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
     assert.equal(heartbeat?.cluster, 'lambda');
   });
 
+  it('logs JSON with cluster and tickId on every line, one summary per tick, and no secret', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const originalInfo = console.info;
+    console.info = (text: unknown) => {
+      lines.push(JSON.parse(String(text)) as Record<string, unknown>);
+    };
+    try {
+      const logger = createLogger({ logLevel: 'INFO' });
+      const handler = monitorHandler({ ...runtime, logger });
+      await handler(
+        { cluster: 'lambda' },
+        { awsRequestId: 'req-tick-1', getRemainingTimeInMillis: () => 60_000 },
+      );
+      logger.info('a message with a secret', {
+        webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET',
+        note: 'token xoxb-1234-5678-SECRET in text',
+      });
+    } finally {
+      console.info = originalInfo;
+    }
+    const tick = lines.find((line) => line.message === 'tick');
+    assert.ok(tick, `a tick line among ${lines.map((line) => line.message).join(', ')}`);
+    assert.equal(tick.cluster, 'lambda');
+    assert.equal(tick.tickId, 'req-tick-1');
+    assert.equal(tick.service, SERVICE_NAME);
+    assert.equal(typeof tick.probeMs, 'number');
+    assert.ok(['healthy', 'degraded', 'critical'].includes(String(tick.health)));
+    const text = JSON.stringify(lines);
+    assert.doesNotMatch(text, /XXXXSECRET|xoxb-1234/);
+    assert.match(text, /\[redacted\]/);
+  });
+
   it('bad schedule input is answered, not thrown: a retry cannot fix it', async () => {
     const monitor = monitorHandler(runtime);
     const unknown = await monitor({ cluster: 'nope' });
