@@ -123,6 +123,19 @@ export function configFromParameter(text: string, source: string): MonitorConfig
   return parseConfig(document, source);
 }
 
+/**
+ * `configFromParameter` that returns the same object while the text stays the same: a warm container
+ * validates its configuration once, and what is cached per configuration (the notifiers, their
+ * clients and resolved secrets) is built once, not on every invocation.
+ */
+export function configParser(): (text: string, source: string) => MonitorConfig {
+  let last: { readonly text: string; readonly config: MonitorConfig } | undefined;
+  return (text, source) => {
+    if (last?.text !== text) last = { text, config: configFromParameter(text, source) };
+    return last.config;
+  };
+}
+
 /** The runtime on AWS, from the function's environment (the construct sets it). */
 export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const tableName = env[ENV.tableName];
@@ -131,6 +144,7 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     throw new Error(`${ENV.tableName} and ${ENV.configParameter} must be set (the construct sets them)`);
   }
   const settings = settingsFrom(env);
+  const parseOnce = configParser();
   const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
   const notifierCache = new WeakMap<MonitorConfig, Promise<Map<string, Notifier>>>();
   return {
@@ -139,7 +153,7 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     config: async () => {
       const text = await getParameter(parameter, { maxAge: CONFIG_MAX_AGE_S });
       if (typeof text !== 'string') throw new Error(`SSM parameter ${parameter} is missing or empty`);
-      return configFromParameter(text, `ssm:${parameter}`);
+      return parseOnce(text, `ssm:${parameter}`);
     },
     store: new DynamoStore({
       tableName,
