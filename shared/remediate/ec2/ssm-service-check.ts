@@ -1,5 +1,6 @@
 import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { VerifyOutcome } from '../executor.ts';
+import { ec2ErrorFacts } from './errors.ts';
 
 /** A systemd unit name: no spaces or shell characters (it is written into a shell command). */
 export const SYSTEMD_UNIT = /^[A-Za-z0-9@._:-]{1,256}$/;
@@ -12,12 +13,6 @@ export interface SsmServiceCheckOptions {
 
 /** `systemctl is-active` words that mean "not yet": the unit is coming up, or not started yet. */
 const COMING_UP = new Set(['activating', 'reloading', 'inactive', 'deactivating']);
-
-function errorName(error: unknown): string {
-  return (error as { name?: unknown })?.name === undefined
-    ? 'Error'
-    : String((error as { name: unknown }).name);
-}
 
 function requestIdOf(value: unknown): string | undefined {
   const id = (value as { $metadata?: { requestId?: unknown } } | undefined)?.$metadata?.requestId;
@@ -83,9 +78,8 @@ export class SsmServiceCheck {
       // Cancelled, TimedOut, Undeliverable (the agent is not there or not yet): try again.
       return { kind: 'not-yet', reason: `the SSM check of ${this.#unit} ended ${status}` };
     } catch (error) {
-      const name = errorName(error);
-      const id = requestIdOf(error);
-      if (id) requestIds.push(id);
+      const { name, requestId } = ec2ErrorFacts(error);
+      if (requestId) requestIds.push(requestId);
       // Right after SendCommand the invocation may not exist yet; throttling and AWS faults pass.
       if (name === 'AccessDeniedException') {
         return {
