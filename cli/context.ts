@@ -1,5 +1,4 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type ClusterMonitor, clusterMonitorFor } from '../shared/cluster-monitor.ts';
 import type { ClusterConfig } from '../shared/config/index.ts';
 import { ConfigError, loadConfigFromEnvironment, type MonitorConfig } from '../shared/config/index.ts';
 import {
@@ -104,10 +103,6 @@ export function selectClusters(config: MonitorConfig, name: string | undefined):
     );
   }
   return found;
-}
-
-export function monitorFor(cluster: ClusterConfig, store: Store): ClusterMonitor {
-  return clusterMonitorFor(cluster, store);
 }
 
 /** Runs a command body: usage errors print and exit 3; anything else is a bug and propagates. */

@@ -1,9 +1,8 @@
-import type { ClusterMonitor, Outcome } from '../shared/cluster-monitor.ts';
+import { type ClusterMonitor, clusterMonitorFor, type Outcome } from '../shared/cluster-monitor.ts';
 import { addMaintenance, endMaintenance } from '../shared/detect/index.ts';
 import { detectorStateOf } from '../shared/monitor-state.ts';
 import {
   loadConfig,
-  monitorFor,
   parse,
   runCommand,
   STORE_OPTIONS,
@@ -44,7 +43,7 @@ async function apply(
   const [cluster] = selectClusters(config, clusterName);
   if (!cluster) throw new UsageError(`no cluster named "${clusterName}"`);
   return withStore(values, async (store) => {
-    const outcome = await decide(monitorFor(cluster, store));
+    const outcome = await decide(clusterMonitorFor(cluster, store));
     if (outcome.kind === 'rejected') {
       const { kind, ...details } = outcome.error;
       console.error(`dremio-ha-monitor: ${kind.replace(/_/g, ' ')}: ${JSON.stringify(details)}`);
