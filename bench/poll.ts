@@ -1,18 +1,9 @@
-/**
- * One poll-mode invocation of the monitor function, warm, on the bench: the handler given
- * EventBridge Scheduler's input for a healthy emulated cluster (2 master candidates, 1 coordinator,
- * 1 executor) on real ZooKeeper, recording into dynalite. The README's cost estimate assumes 1 s per
- * invocation in a VPC; this is the same work on loopback.
- */
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRIC_NAMESPACE, SERVICE_NAME } from '../functions/contract.ts';
-import { createLogger } from '../functions/logging.ts';
 import { monitorHandler } from '../functions/monitor/handler.ts';
-import type { Runtime } from '../functions/runtime.ts';
 import { parseConfig } from '../shared/config/index.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { startDremioCluster } from '../test/support/dremio/cluster.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
+import { localRuntime } from '../test/support/lambda-runtime.ts';
 import { coordinatorsOf } from '../test/support/monitor-config.ts';
 import { startZooKeeper } from '../test/support/zookeeper.ts';
 import { summary } from './stats.ts';
@@ -42,15 +33,7 @@ try {
     },
     'bench',
   );
-  const runtime: Runtime = {
-    logger: createLogger(),
-    metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
-    config: async () => config,
-    store: dynalite.store,
-    observer,
-    notifiers: async () => new Map(),
-    settings: { mode: 'poll', watchMs: 0, tickMs: 10_000, remediationTopicArn: undefined },
-  };
+  const runtime = localRuntime({ config, store: dynalite.store, observer });
   const handler = monitorHandler(runtime);
   const first = performance.now();
   await handler({ cluster: 'poll' });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
@@ -10,7 +9,7 @@ import {
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Agent } from 'undici';
-import { METRIC_NAMESPACE, METRICS, REMEDIATION_FILTER, SERVICE_NAME } from '../../functions/contract.ts';
+import { METRICS, REMEDIATION_FILTER, SERVICE_NAME } from '../../functions/contract.ts';
 import { createLogger } from '../../functions/logging.ts';
 import { monitorHandler } from '../../functions/monitor/handler.ts';
 import { remediateHandler } from '../../functions/remediate/handler.ts';
@@ -21,7 +20,8 @@ import { configuredExecutor } from '../../shared/remediate/configured-executor.t
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import { startTestSns, type TestQueue, type TestSns } from '../support/fauxqs.ts';
-import { coordinatorsOf } from '../support/monitor-config.ts';
+import { localRuntime } from '../support/lambda-runtime.ts';
+import { configFor, coordinatorsOf } from '../support/monitor-config.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
@@ -122,16 +122,14 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
       remediation: { topicArn: remediationTopic },
       sns: sns.sns,
     });
-    runtime = {
-      logger: createLogger(),
-      metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
-      config: async () => config,
+    runtime = localRuntime({
+      config,
       store: dynalite.store,
       observer,
+      settings,
       notifiers: async () => notifiers,
       executorFor: (cluster) => configuredExecutor(cluster, { ec2: () => ec2Client }),
-      settings,
-    };
+    });
     console.log = (...args: unknown[]) => {
       const [first] = args;
       if (typeof first === 'string' && first.includes('"_aws"')) emf.push(JSON.parse(first));
@@ -318,29 +316,18 @@ describe('watch mode hand-over: overlapping invocations on one cluster', () => {
       common: { clusterId: 'overlap', sessionTimeoutMs: 2000, startupDelayMs: 200, exitDelayMs: 100 },
     });
     try {
-      const config = parseConfig(
-        {
-          clusters: [
-            {
-              name: 'overlap',
-              zookeeper: { connect: zk.connectString, clusterId: 'overlap', operationTimeoutMs: 500 },
-              coordinators: coordinatorsOf(dremio),
-              http: { timeoutMs: 300, connectTimeoutMs: 200 },
-              detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
-            },
-          ],
-        },
-        'test',
-      );
-      const runtime: Runtime = {
-        logger: createLogger(),
-        metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
-        config: async () => config,
+      const config = configFor(dremio, zk.connectString, {
+        name: 'overlap',
+        zookeeper: { operationTimeoutMs: 500 },
+        http: { timeoutMs: 300, connectTimeoutMs: 200 },
+        cluster: { detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 } },
+      });
+      const runtime = localRuntime({
+        config,
         store: dynalite.store,
         observer,
-        notifiers: async () => new Map(),
-        settings: { mode: 'watch', watchMs: 8000, tickMs: 300, remediationTopicArn: undefined },
-      };
+        settings: { mode: 'watch', watchMs: 8000, tickMs: 300 },
+      });
       const invoke = (delayMs: number, id: string) =>
         new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>
           monitorHandler(runtime)(

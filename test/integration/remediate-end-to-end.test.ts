@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ClusterConfig, parseConfig } from '../../shared/config/index.ts';
+import type { ClusterConfig } from '../../shared/config/index.ts';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
 import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { LocalExecutor } from '../../shared/remediate/local/index.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startDynalite } from '../support/dynalite.ts';
-import { coordinatorsOf } from '../support/monitor-config.ts';
+import { configFor } from '../support/monitor-config.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
@@ -47,28 +47,22 @@ describe('remediation end to end: twice around the failover cycle on the bench',
   });
 
   it('A killed -> B takes over -> A restarted as standby -> B killed -> A takes over -> B restarted; each step once, in order', async () => {
-    const config = parseConfig(
-      {
-        clusters: [
-          {
-            name: 'cycle',
-            zookeeper: { connect: zk.connectString, clusterId: 'cycle', operationTimeoutMs: 500 },
-            coordinators: coordinatorsOf(dremio),
-            http: { timeoutMs: 300, connectTimeoutMs: 200 },
-            detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
-            remediation: {
-              enabled: true,
-              settleMs: 1000,
-              cooldownMs: 60_000,
-              dailyCap: 2,
-              actionTimeoutMs: 20_000,
-              maxSnapshotAgeMs: 5000,
-            },
-          },
-        ],
+    const config = configFor(dremio, zk.connectString, {
+      name: 'cycle',
+      zookeeper: { operationTimeoutMs: 500 },
+      http: { timeoutMs: 300, connectTimeoutMs: 200 },
+      cluster: {
+        detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
+        remediation: {
+          enabled: true,
+          settleMs: 1000,
+          cooldownMs: 60_000,
+          dailyCap: 2,
+          actionTimeoutMs: 20_000,
+          maxSnapshotAgeMs: 5000,
+        },
       },
-      'test',
-    );
+    });
     const cluster = config.clusters[0] as ClusterConfig;
     const nameAt = (address: string) => {
       const node = dremio.nodes.find((candidate) => candidate.options.address === address);

@@ -16,7 +16,13 @@ export function coordinatorsOf(cluster: EmulatedCluster) {
 export function configFor(
   cluster: EmulatedCluster,
   zookeeper: string,
-  overrides: { name?: string; zookeeper?: Record<string, unknown>; http?: Record<string, unknown> } = {},
+  overrides: {
+    name?: string;
+    zookeeper?: Record<string, unknown>;
+    http?: Record<string, unknown>;
+    /** Further keys of the cluster: detection, remediation, routes... */
+    cluster?: Record<string, unknown>;
+  } = {},
 ): MonitorConfig {
   const first = cluster.nodes[0];
   return parseConfig(
@@ -33,6 +39,7 @@ export function configFor(
           },
           coordinators: coordinatorsOf(cluster),
           http: { timeoutMs: 500, connectTimeoutMs: 300, ...overrides.http },
+          ...overrides.cluster,
         },
       ],
     },
