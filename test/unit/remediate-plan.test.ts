@@ -301,14 +301,15 @@ describe('remediation planner: triggers', () => {
   });
 });
 
-describe('remediation planner: outcomes and the lease', () => {
-  function started(): { planner: Planner; action: Action } {
-    const planner = afterFailover();
-    const action = planner.run(60).actions[0];
-    assert.ok(action);
-    return { planner, action };
-  }
+/** After the failover, the restart of A started at 60 s. */
+function started(): { planner: Planner; action: Action } {
+  const planner = afterFailover();
+  const action = planner.run(60).actions[0];
+  assert.ok(action);
+  return { planner, action };
+}
 
+describe('remediation planner: outcomes and the lease', () => {
   it('a success ends the need and frees the lease; its event resolves the incident', () => {
     const { planner, action } = started();
     const succeeded = remediationSucceeded(action, { durationMs: 90_000 }, at(150), planner.newId);
@@ -692,9 +693,7 @@ describe('remediation planner: reminders and acknowledgement', () => {
 
   /** A, the failed master, restarted and failed for good at 150 s: its incident waits for a person. */
   function stoppedNeed(): { planner: Planner; incidentKey: string } {
-    const planner = afterFailover();
-    const action = planner.run(60).actions[0];
-    assert.ok(action);
+    const { planner, action } = started();
     const failed = remediationFailed(
       action,
       'UnauthorizedOperation',
