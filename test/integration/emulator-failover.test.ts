@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { znodePaths } from '../../shared/dremio/paths.ts';
 import { ServerStatusClient } from '../../shared/observe/server-status.ts';
-import { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
+import type { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
 import { startDremioCluster } from '../support/dremio/cluster.ts';
 import type { DremioNodeOptions } from '../support/dremio/options.ts';
-import { readChildren, waitUntil } from '../support/zk-view.ts';
+import { openReader, readChildren, waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
 const SESSION_MS = 3000;
@@ -17,11 +17,7 @@ describe('emulated Dremio failover on real ZooKeeper', () => {
 
   before(async () => {
     zk = await startZooKeeper({ tickTime: 100, maxSessionTimeout: 10_000 });
-    session = await ZooKeeperSession.open({
-      connect: zk.connectString,
-      sessionTimeoutMs: 4000,
-      connectTimeoutMs: 5000,
-    });
+    session = await openReader(zk.connectString);
   });
   after(async () => {
     session?.close();

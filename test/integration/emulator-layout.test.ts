@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { znodePaths } from '../../shared/dremio/paths.ts';
 import { ServerStatusClient } from '../../shared/observe/server-status.ts';
-import { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
+import type { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
-import { readChildren } from '../support/zk-view.ts';
+import { openReader, readChildren } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
 const LATCH_NAME = /^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-latch-\d{10}$/;
@@ -35,11 +35,7 @@ describe('emulated Dremio HA cluster in steady state', () => {
       zookeeper: zk.connectString,
       common: { sessionTimeoutMs: 4000, startupDelayMs: 100 },
     });
-    session = await ZooKeeperSession.open({
-      connect: zk.connectString,
-      sessionTimeoutMs: 4000,
-      connectTimeoutMs: 5000,
-    });
+    session = await openReader(zk.connectString);
   });
   after(async () => {
     session?.close();
@@ -172,11 +168,7 @@ describe('emulated cluster with a ZooKeeper root and a non-default cluster id', 
       executors: 1,
       common: { clusterId: 'dremio-prod', root: 'tenants/blue', sessionTimeoutMs: 4000, startupDelayMs: 50 },
     });
-    session = await ZooKeeperSession.open({
-      connect: zk.connectString,
-      sessionTimeoutMs: 4000,
-      connectTimeoutMs: 5000,
-    });
+    session = await openReader(zk.connectString);
   });
   after(async () => {
     session?.close();

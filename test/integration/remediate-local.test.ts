@@ -5,9 +5,9 @@ import { znodePaths } from '../../shared/dremio/paths.ts';
 import { ServerStatusClient } from '../../shared/observe/server-status.ts';
 import type { RestartTarget } from '../../shared/remediate/executor.ts';
 import { LocalExecutor } from '../../shared/remediate/local/index.ts';
-import { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
+import type { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
 import { startDremioCluster } from '../support/dremio/cluster.ts';
-import { readChildren } from '../support/zk-view.ts';
+import { openReader, readChildren } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
 
 const SESSION_MS = 2000;
@@ -20,11 +20,7 @@ describe('LocalExecutor on an emulated cluster on real ZooKeeper', () => {
 
   before(async () => {
     zk = await startZooKeeper({ tickTime: 100, maxSessionTimeout: 10_000 });
-    session = await ZooKeeperSession.open({
-      connect: zk.connectString,
-      sessionTimeoutMs: 4000,
-      connectTimeoutMs: 5000,
-    });
+    session = await openReader(zk.connectString);
   });
   after(async () => {
     session?.close();

@@ -1,5 +1,10 @@
 import { decodeRegistration, type Registration } from '../../shared/dremio/registration.ts';
-import { ownerOf, type ZooKeeperSession } from '../../shared/zookeeper/session.ts';
+import { ownerOf, ZooKeeperSession } from '../../shared/zookeeper/session.ts';
+
+/** The test's own session, to read what the emulated nodes wrote: a 4 s session, 5 s to connect. */
+export function openReader(connect: string): Promise<ZooKeeperSession> {
+  return ZooKeeperSession.open({ connect, sessionTimeoutMs: 4000, connectTimeoutMs: 5000 });
+}
 
 export interface ZnodeView {
   readonly znode: string;
