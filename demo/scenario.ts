@@ -69,7 +69,7 @@ function demoConfig(cluster: EmulatedCluster, zookeeper: string): MonitorConfig 
           coordinators: coordinatorsOf(cluster),
           http: { timeoutMs: 500, connectTimeoutMs: 300 },
           executors: { minimum: 2 },
-          detection: { unresponsiveProbes: 2, masterDownConfirmMs: 1000 },
+          detection: { masterDownConfirmMs: 1000 },
           routes: [{ channel: 'oncall' }],
           runbookUrl: 'https://wiki.example/dremio/failover',
           remediation: { enabled: true, settleMs: 3000, actionTimeoutMs: 30_000 },

@@ -43,7 +43,11 @@ export interface DremioFailoverMonitorProps {
   readonly mode?: AwsConfig['mode'];
   /** Every cluster's function is invoked every this many minutes (1 to 60). @default 1 */
   readonly scheduleMinutes?: number;
-  /** watch mode: how long one invocation watches; the timeout is this plus 20 s. @default the schedule interval plus 5 s */
+  /**
+   * watch mode: how long one invocation watches; poll mode: how long an invocation that finds the
+   * cluster in motion (a silent master, no master, a failing coordinator) stays to watch it settle.
+   * The function's timeout is this plus 20 s. @default the schedule interval plus 5 s
+   */
   readonly watchMs?: number;
   /** watch mode: a full observation every this often. @default 10000 */
   readonly tickMs?: number;
@@ -154,7 +158,8 @@ export class DremioFailoverMonitor extends Construct {
     this.monitorFunction = monitorFunction(this, 'Monitor', {
       entry: 'monitor',
       description: 'dremio-ha-monitor: observe one cluster, record, notify, plan remediation',
-      timeout: settings.mode === 'watch' ? Duration.millis(settings.watchMs + 20_000) : Duration.seconds(60),
+      // Both modes may watch for watchMs: watch always, poll while the cluster is in motion.
+      timeout: Duration.millis(settings.watchMs + 20_000),
       environment: { ...environment, [ENV.remediationTopicArn]: this.remediationTopic.topicArn },
       ...placement,
     });

@@ -183,3 +183,29 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
     },
   };
 }
+
+/**
+ * Runs the monitor loop for up to `budgetMs`, then closes it cleanly; `settled`, checked every
+ * `checkMs`, ends it sooner (a poll that stayed to watch an incident leaves once it resolved).
+ * Resolves with how long it ran.
+ */
+export async function runLoopFor(
+  options: MonitorLoopOptions,
+  budgetMs: number,
+  { settled, checkMs = 250 }: { settled?: (loop: MonitorLoop) => Promise<boolean>; checkMs?: number } = {},
+): Promise<number> {
+  const started = Date.now();
+  const loop = startMonitorLoop(options);
+  try {
+    await loop.ready.catch(() => undefined);
+    while (Date.now() - started < budgetMs) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(checkMs, budgetMs - (Date.now() - started))),
+      );
+      if (settled && (await settled(loop))) break;
+    }
+  } finally {
+    await loop.close();
+  }
+  return Date.now() - started;
+}

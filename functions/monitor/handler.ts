@@ -48,7 +48,7 @@ export function monitorHandler(runtime: Runtime) {
     try {
       const events =
         settings.mode === 'poll'
-          ? await pollOnce(runtime, config, cluster)
+          ? await pollOnce(runtime, config, cluster, watchBudget(context?.getRemainingTimeInMillis?.()))
           : await watchFor(runtime, config, cluster, watchBudget(context?.getRemainingTimeInMillis?.()));
       return { ok: true, cluster: cluster.name, mode: settings.mode, events } satisfies MonitorResult;
     } finally {

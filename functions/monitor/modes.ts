@@ -1,7 +1,7 @@
 import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
 import type { ClusterConfig, MonitorConfig } from '../../shared/config/index.ts';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
-import { startMonitorLoop } from '../../shared/monitor-loop.ts';
+import { type MonitorEvent, unsettledBecause } from '../../shared/detect/index.ts';
+import { runLoopFor } from '../../shared/monitor-loop.ts';
 import { healthOf } from '../../shared/observe/snapshot.ts';
 import { runTick } from '../../shared/tick.ts';
 import { emitEventMetrics, emitHeartbeat, emitSnapshotMetrics } from '../metrics.ts';
@@ -19,15 +19,22 @@ function recorded(runtime: Runtime, cluster: string, events: readonly MonitorEve
   emitEventMetrics(runtime.metrics, cluster, events);
 }
 
-/** `poll`: one tick. Returns how many events it recorded. */
+/**
+ * `poll`: one tick; when it leaves the cluster in motion (a silent master, no master, a failing
+ * coordinator), the invocation stays and watches, for up to `holdBudgetMs`, until it settles: a
+ * silent master is confirmed within seconds and the failover recorded as it happens, while a
+ * healthy cluster costs one short invocation. Returns how many events it recorded.
+ */
 export async function pollOnce(
   runtime: Runtime,
   config: MonitorConfig,
   cluster: ClusterConfig,
+  holdBudgetMs: number,
 ): Promise<number> {
+  const monitor = clusterMonitorFor(cluster, runtime.store);
   const tick = await runTick({
     cluster,
-    monitor: clusterMonitorFor(cluster, runtime.store),
+    monitor,
     observer: runtime.observer,
     store: runtime.store,
     notifiers: await runtime.notifiers(config),
@@ -49,42 +56,55 @@ export async function pollOnce(
     actions: tick.actions.length,
     deliveriesFailed: tick.delivery.failed.length,
   });
-  return tick.events.length;
+  const because = unsettledBecause(await monitor.state());
+  if (because === null || holdBudgetMs <= 0) return tick.events.length;
+  runtime.logger.info('staying to watch', { because, budgetMs: holdBudgetMs });
+  const held = await watchFor(runtime, config, cluster, holdBudgetMs, { untilSettled: true });
+  return tick.events.length + held;
 }
 
-/** `watch`: the monitor loop on one cluster for `budgetMs`, then a clean close. */
+/**
+ * `watch`: the monitor loop on one cluster for `budgetMs`, then a clean close; with `untilSettled`,
+ * it leaves as soon as the cluster is settled. Returns how many events it recorded.
+ */
 export async function watchFor(
   runtime: Runtime,
   config: MonitorConfig,
   cluster: ClusterConfig,
   budgetMs: number,
+  { untilSettled = false }: { untilSettled?: boolean } = {},
 ): Promise<number> {
   let count = 0;
-  const loop = startMonitorLoop({
-    clusters: [cluster],
-    store: runtime.store,
-    observer: runtime.observer,
-    notifiers: await runtime.notifiers(config),
-    owner: OWNER,
-    delivery: config.delivery,
-    intervalMs: runtime.settings.tickMs,
-    clockMs: Math.min(5000, runtime.settings.tickMs),
-    onSnapshot: (snapshot, cause) => {
-      if (cause === 'change') return;
-      emitSnapshotMetrics(runtime.metrics, snapshot);
-      emitHeartbeat(runtime.metrics, cluster.name);
+  const ranMs = await runLoopFor(
+    {
+      clusters: [cluster],
+      store: runtime.store,
+      observer: runtime.observer,
+      notifiers: await runtime.notifiers(config),
+      owner: OWNER,
+      delivery: config.delivery,
+      intervalMs: runtime.settings.tickMs,
+      clockMs: Math.min(5000, runtime.settings.tickMs),
+      onSnapshot: (snapshot, cause) => {
+        // Metrics once per full observation, not per probe round or change.
+        if (cause === 'change' || cause === 'probe') return;
+        emitSnapshotMetrics(runtime.metrics, snapshot);
+        emitHeartbeat(runtime.metrics, cluster.name);
+      },
+      onEvents: (name, events) => {
+        count += events.length;
+        recorded(runtime, name, events);
+      },
+      onLog: (entry) =>
+        entry.level === 'error'
+          ? runtime.logger.error(entry.message, { ...entry })
+          : runtime.logger.info('loop', { ...entry }),
     },
-    onEvents: (name, events) => {
-      count += events.length;
-      recorded(runtime, name, events);
-    },
-    onLog: (entry) =>
-      entry.level === 'error'
-        ? runtime.logger.error(entry.message, { ...entry })
-        : runtime.logger.info('loop', { ...entry }),
-  });
-  await loop.ready.catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, budgetMs)));
-  await loop.close();
+    Math.max(0, budgetMs),
+    untilSettled
+      ? { settled: async (loop) => unsettledBecause(await loop.monitor(cluster.name).state()) === null }
+      : {},
+  );
+  if (untilSettled) runtime.logger.info('watched', { ranMs, events: count });
   return count;
 }

@@ -224,6 +224,10 @@ const httpSchema = z
     connectTimeoutMs: integer(50, 60_000)
       .default(1000)
       .meta({ description: 'Time allowed to open the TCP (and TLS) connection, in milliseconds.' }),
+    probeIntervalMs: integer(100, 60_000).default(1000).meta({
+      description:
+        'How often a watching monitor probes every coordinator, in milliseconds (a few GETs a second per cluster); ZooKeeper is watched, and read in full every intervalMs.',
+    }),
     caFile: filePath.optional().meta({
       description:
         'PEM file of extra CA certificates for https webUrls. A relative path is relative to the configuration file.',
@@ -239,12 +243,29 @@ const executorsSchema = z
   })
   .meta({ description: 'Expectations about the executors.' });
 
+/** A key that existed once: named in the error with what replaced it, never silently ignored. */
+function retired(replacement: string) {
+  return z
+    .never({ error: message(`no longer a key: ${replacement}`) })
+    .optional()
+    .meta({ description: `Retired: ${replacement}.` });
+}
+
 const detectionSchema = z
   .strictObject({
-    unresponsiveProbes: integer(1, 1000).optional().meta({
+    masterRefusedMs: integer(0, 3_600_000).optional().meta({
       description:
-        'Snapshots with the master registered but not answering before MASTER_UNRESPONSIVE. Default 3.',
+        'How long a registered master must refuse connections (two probes at least) before MASTER_UNRESPONSIVE, critical. Default 1000.',
     }),
+    noAnswerMs: integer(0, 3_600_000).optional().meta({
+      description:
+        'How long a registered master or a coordinator may time out or be unreachable before it is announced. Default 10000.',
+    }),
+    startupGraceMs: integer(0, 3_600_000).optional().meta({
+      description:
+        'A master registered this recently that has never answered is starting, not unresponsive. Default 60000.',
+    }),
+    unresponsiveProbes: retired('replaced by masterRefusedMs and noAnswerMs, durations in milliseconds'),
     masterDownConfirmMs: integer(0, 3_600_000).optional().meta({
       description: 'How long no master must be registered before MASTER_DOWN. Default 10000.',
     }),
@@ -260,9 +281,11 @@ const detectionSchema = z
       description:
         'Time a standby may take to start once the session expired, before TAKEOVER_OVERDUE. Default 180000.',
     }),
-    coordinatorDownProbes: integer(1, 1000).optional().meta({
-      description: 'Snapshots of a coordinator not answering before COORDINATOR_DOWN. Default 3.',
+    coordinatorDownMs: integer(0, 3_600_000).optional().meta({
+      description:
+        'How long a coordinator may refuse or answer anything but "OK" before COORDINATOR_DOWN (timeouts wait noAnswerMs). Default 5000.',
     }),
+    coordinatorDownProbes: retired('replaced by coordinatorDownMs, a duration in milliseconds'),
     flapChanges: integer(2, 1000).optional().meta({
       description: 'Leadership changes within flapWindowMs that make FLAPPING. Default 3.',
     }),

@@ -1,10 +1,9 @@
 import type { ServerStatus } from '../observe/server-status.ts';
 import type { CoordinatorObservation, Snapshot } from '../observe/snapshot.ts';
-import { advanceCondition } from './condition.ts';
 import { formatDuration } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
-import type { DetectionPolicy } from './policy.ts';
+import { type DetectionPolicy, lasted } from './policy.ts';
 import type { Condition, CoordinatorTrack } from './state.ts';
 
 /**
@@ -30,13 +29,21 @@ function describeAnswer(http: ServerStatus): string {
   }
 }
 
+/** How long this failing answer must last before COORDINATOR_DOWN: a timeout may be a pause. */
+function patienceFor(http: ServerStatus, policy: DetectionPolicy): number {
+  return http.kind === 'timeout' || http.kind === 'unreachable'
+    ? policy.noAnswerMs
+    : policy.coordinatorDownMs;
+}
+
 /**
- * COORDINATOR_DOWN after `coordinatorDownProbes` failing snapshots of a coordinator of role
- * `coordinator` (a master candidate that is not master refuses by design: the invisible standby);
+ * COORDINATOR_DOWN once a coordinator of role `coordinator` has failed for its patience
+ * (`coordinatorDownMs`, or `noAnswerMs` for timeouts), over at least two probes, measured in probe
+ * time (a master candidate that is not master refuses by design: the invisible standby);
  * COORDINATOR_RECOVERED at its first good answer, or when it leaves the configuration.
  */
 export function judgeCoordinators(ctx: Context, snapshot: Snapshot, policy: DetectionPolicy): void {
-  // Counting probes needs new probes: a repeated answer says nothing more.
+  // Durations need new probes: a repeated answer says nothing more.
   if (!ctx.httpFresh) return;
   const observed = snapshot.coordinators.filter((coordinator) => coordinator.role === 'coordinator');
   const before = new Map(ctx.state.coordinators.map((track) => [track.address, track.condition]));
@@ -63,28 +70,37 @@ function judgeOne(
   policy: DetectionPolicy,
 ): Condition {
   const { address, http } = coordinator;
-  return advanceCondition(ctx, condition, failing(http, snapshot), policy.coordinatorDownProbes, {
-    raise: (since, snapshots) =>
-      emit(ctx, {
-        type: 'COORDINATOR_DOWN',
-        severity: 'warning',
-        summary: `Coordinator ${address} is down: server_status ${describeAnswer(http)} for ${snapshots} probes`,
-        facts: {
-          address,
-          webUrl: coordinator.webUrl,
-          registered: coordinator.registered,
-          answer: http,
-          probes: snapshots,
-          since: iso(since),
-        },
-        steps: [
-          `Check Dremio on ${address} (process, server.log, host); queries routed to it fail.`,
-          'A coordinator that started while no master was registered waits for one before it listens.',
-        ],
-        incident: openOrUpdate(ctx.state, 'coordinator', address),
-      }),
-    recover: (raised) => recovered(ctx, address, raised, `server_status ${describeAnswer(http)}`),
+  const at = ctx.httpAt;
+  if (!failing(http, snapshot)) {
+    if (condition.kind === 'raised')
+      recovered(ctx, address, condition, `server_status ${describeAnswer(http)}`);
+    return { kind: 'clear' };
+  }
+  if (condition.kind === 'raised') return condition;
+  const since = condition.kind === 'pending' ? condition.since : at;
+  const probes = condition.kind === 'pending' ? condition.snapshots + 1 : 1;
+  if (probes < 2 || !lasted(since, at, patienceFor(http, policy))) {
+    return { kind: 'pending', since, snapshots: probes };
+  }
+  const event = emit(ctx, {
+    type: 'COORDINATOR_DOWN',
+    severity: 'warning',
+    summary: `Coordinator ${address} is down: server_status ${describeAnswer(http)}, failing for ${formatDuration(at - since)} (${probes} probes)`,
+    facts: {
+      address,
+      webUrl: coordinator.webUrl,
+      registered: coordinator.registered,
+      answer: http,
+      probes,
+      since: iso(since),
+    },
+    steps: [
+      `Check Dremio on ${address} (process, server.log, host); queries routed to it fail.`,
+      'A coordinator that started while no master was registered waits for one before it listens.',
+    ],
+    incident: openOrUpdate(ctx.state, 'coordinator', address),
   });
+  return { kind: 'raised', since, incidentKey: event.incidentKey };
 }
 
 function recovered(

@@ -13,6 +13,11 @@ export function formatDuration(ms: number): string {
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
 
+/** `12:00:41 UTC`: a time of day for summaries read at once (the facts carry the full ISO time). */
+export function formatClock(time: number): string {
+  return `${new Date(time).toISOString().slice(11, 19)} UTC`;
+}
+
 export function identityOf(master: MasterRecord): MasterIdentity {
   return { address: master.address, fabricPort: master.fabricPort, startTime: master.startTime };
 }

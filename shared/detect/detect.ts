@@ -50,7 +50,14 @@ export function detect(
   const httpAt = snapshot.httpObservedAt === undefined ? observedAt : Date.parse(snapshot.httpObservedAt);
   const lastHttpAt = base.lastHttpObservedAt ?? null;
   const httpFresh = lastHttpAt === null || httpAt > lastHttpAt;
-  const ctx: Context = { state: cloneState(base), newId, events: [], time: observedAt, httpFresh };
+  const ctx: Context = {
+    state: cloneState(base),
+    newId,
+    events: [],
+    time: observedAt,
+    httpFresh,
+    httpAt,
+  };
   if (httpFresh) ctx.state.lastHttpObservedAt = httpAt;
   advanceMaintenance(ctx);
   judgeSnapshot(ctx, snapshot, policy);
@@ -69,7 +76,14 @@ export function tick(
   policy: DetectionPolicy,
   newId: () => string,
 ): Transition {
-  const ctx: Context = { state: cloneState(state), newId, events: [], time: now, httpFresh: false };
+  const ctx: Context = {
+    state: cloneState(state),
+    newId,
+    events: [],
+    time: now,
+    httpFresh: false,
+    httpAt: now,
+  };
   timePass(ctx, now, policy);
   return { state: ctx.state, events: ctx.events };
 }

@@ -10,6 +10,8 @@ export interface Context {
   time: number;
   /** The snapshot's server_status answers are new probes (not repeated from an earlier snapshot). */
   httpFresh: boolean;
+  /** Epoch ms when those answers were probed: durations of silence are measured in probe time. */
+  httpAt: number;
 }
 
 /** How an event relates to an incident (see IncidentAction in event.ts). */

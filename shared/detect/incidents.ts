@@ -90,7 +90,14 @@ export function acknowledge(
   if (found.acknowledged) {
     return rejected(state, { kind: 'already_acknowledged', incidentKey, acknowledged: found.acknowledged });
   }
-  const ctx: Context = { state: cloneState(state), newId, events: [], time: now, httpFresh: false };
+  const ctx: Context = {
+    state: cloneState(state),
+    newId,
+    events: [],
+    time: now,
+    httpFresh: false,
+    httpAt: now,
+  };
   const incident = ctx.state.incidents.find((candidate) => candidate.key === incidentKey) as Incident;
   incident.acknowledged = { by, reason, at: now };
   emit(ctx, {

@@ -23,3 +23,4 @@ export {
   STATE_SCHEMA_VERSION,
   type Transition,
 } from './state.ts';
+export { unsettledBecause } from './unsettled.ts';

@@ -34,7 +34,14 @@ export function addMaintenance(
   if (state.maintenance.some((window) => window.id === id)) {
     return rejected(state, { kind: 'duplicate_window', windowId: id });
   }
-  const ctx: Context = { state: cloneState(state), newId, events: [], time: now, httpFresh: false };
+  const ctx: Context = {
+    state: cloneState(state),
+    newId,
+    events: [],
+    time: now,
+    httpFresh: false,
+    httpAt: now,
+  };
   const { start, end, owner, reason } = request;
   ctx.state.maintenance.push({ id, start, end, owner, reason, status: 'scheduled' });
   ctx.state.maintenance.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
@@ -73,7 +80,14 @@ export function endMaintenance(
 ): CommandResult {
   const found = state.maintenance.find((window) => window.id === windowId);
   if (!found) return rejected(state, { kind: 'unknown_window', windowId });
-  const ctx: Context = { state: cloneState(state), newId, events: [], time: now, httpFresh: false };
+  const ctx: Context = {
+    state: cloneState(state),
+    newId,
+    events: [],
+    time: now,
+    httpFresh: false,
+    httpAt: now,
+  };
   closeWindow(ctx, found, found.status === 'active' ? 'ended_early' : 'cancelled');
   remind(ctx, null);
   return applied(ctx.state, ctx.events);

@@ -10,9 +10,20 @@ export function lastSeenOf(track: AbsentMaster): number {
   return track.previous?.lastSeenAt ?? track.since;
 }
 
-function takeoverDeadline(ctx: Context, track: AbsentMaster, policy: DetectionPolicy): number {
-  const sessionMs = sessionTimeoutFor(policy, ctx.state.observedSessionTimeoutMs);
-  return lastSeenOf(track) + sessionMs + policy.standbyStartupBudgetMs;
+/**
+ * When a standby could start to take over: when the registration went (a clean stop, or a dead
+ * master's session expiring), or earlier when the master was seen dying and its session was due
+ * to expire before the monitor saw the registration go (it was blind meanwhile).
+ */
+function takeoverStartOf(track: AbsentMaster): number {
+  const responsiveness = track.previous?.responsiveness;
+  const expected =
+    responsiveness?.kind === 'unresponsive' ? (responsiveness.failoverExpectedAt ?? null) : null;
+  return expected === null ? track.since : Math.min(track.since, expected);
+}
+
+function takeoverDeadline(track: AbsentMaster, policy: DetectionPolicy): number {
+  return takeoverStartOf(track) + policy.standbyStartupBudgetMs;
 }
 
 /** MASTER_DOWN once B/master stayed empty over masterDownConfirmMs and confirmSnapshots snapshots. */
@@ -27,7 +38,7 @@ export function confirmDown(
     return;
   const previous = track.previous?.master ?? null;
   const lastSeen = lastSeenOf(track);
-  const deadline = takeoverDeadline(ctx, track, policy);
+  const deadline = takeoverDeadline(track, policy);
   const latch = snapshot.latch;
   emit(ctx, {
     type: 'MASTER_DOWN',
@@ -100,7 +111,7 @@ export function checkTakeover(ctx: Context, policy: DetectionPolicy): void {
   const track = ctx.state.master;
   if (track.kind !== 'absent' || track.down.kind !== 'declared' || track.down.takeover === 'overdue') return;
   if (ctx.state.visibility.kind === 'blind') return;
-  const deadline = takeoverDeadline(ctx, track, policy);
+  const deadline = takeoverDeadline(track, policy);
   if (ctx.time <= deadline) return;
   const incident = openIncident(ctx.state, 'master');
   const previous = track.previous?.master ?? null;

@@ -4,12 +4,25 @@
  */
 export interface DetectionPolicy {
   /**
-   * Consecutive snapshots in which the registered master's web server is refused, times out or is
-   * unreachable before MASTER_UNRESPONSIVE. Default 3: a master starts its web server last (facts
-   * 2.3), so a new master refuses for a moment; three probes ride that out, and a crashed master
-   * keeps its registration for the whole ZooKeeper session (40-90 s), which leaves time to warn.
+   * How long a registered master must refuse connections, over at least two probes, before
+   * MASTER_UNRESPONSIVE (critical). Default 1000 ms: a refusal means nothing listens on the web
+   * port; a master that answered and now refuses has no process behind the port (it died or is
+   * dying), so two refusals a second apart are enough. A master that has never answered since it
+   * registered is starting instead (`startupGraceMs`).
    */
-  readonly unresponsiveProbes: number;
+  readonly masterRefusedMs: number;
+  /**
+   * How long a registered master or a secondary coordinator may time out or be unreachable, over
+   * at least two probes, before it is announced (MASTER_UNRESPONSIVE as a warning,
+   * COORDINATOR_DOWN). Default 10 000 ms: a timeout can be a garbage-collection pause or overload
+   * that passes, and a process that is only frozen keeps its ZooKeeper session.
+   */
+  readonly noAnswerMs: number;
+  /**
+   * A master registered less than this long ago that has never answered is starting, not
+   * unresponsive: Dremio registers before its web server listens. Default 60 000 ms.
+   */
+  readonly startupGraceMs: number;
   /**
    * How long `B/master` must stay empty (and over at least `confirmSnapshots` snapshots) before
    * MASTER_DOWN. Default 10 000 ms: a clean restart deregisters and the standby registers within
@@ -37,11 +50,12 @@ export interface DetectionPolicy {
    */
   readonly standbyStartupBudgetMs: number;
   /**
-   * Consecutive snapshots in which a secondary coordinator (role `coordinator`) does not answer
-   * `"OK"` before COORDINATOR_DOWN. Default 3, as for the master. A 503 `"MASTER_DOWN"` while no
-   * master is registered is the master's fault (facts 3.1) and does not count.
+   * How long a secondary coordinator (role `coordinator`) may refuse connections or answer
+   * anything but `"OK"`, over at least two probes, before COORDINATOR_DOWN. Default 5000 ms: long
+   * enough to ride out a hiccup, short enough to warn in seconds. Timeouts wait `noAnswerMs`. A
+   * 503 `"MASTER_DOWN"` while no master is registered is the master's fault and does not count.
    */
-  readonly coordinatorDownProbes: number;
+  readonly coordinatorDownMs: number;
   /**
    * The fewest registered executors (config `clusters[].executors.minimum`). Default 0: never
    * EXECUTORS_LOW.
@@ -68,12 +82,14 @@ export interface DetectionPolicy {
 export const DREMIO_SESSION_TIMEOUT_MS = 90_000;
 
 const DEFAULTS: DetectionPolicy = {
-  unresponsiveProbes: 3,
+  masterRefusedMs: 1000,
+  noAnswerMs: 10_000,
+  startupGraceMs: 60_000,
   masterDownConfirmMs: 10_000,
   confirmSnapshots: 2,
   sessionTimeoutMs: null,
   standbyStartupBudgetMs: 180_000,
-  coordinatorDownProbes: 3,
+  coordinatorDownMs: 5000,
   minimumExecutors: 0,
   flapChanges: 3,
   flapWindowMs: 30 * 60_000,
@@ -82,12 +98,14 @@ const DEFAULTS: DetectionPolicy = {
 
 /** Smallest allowed value of each numeric field (counts need at least one snapshot). */
 const MINIMUM: { readonly [K in keyof DetectionPolicy]: number } = {
-  unresponsiveProbes: 1,
+  masterRefusedMs: 0,
+  noAnswerMs: 0,
+  startupGraceMs: 0,
   masterDownConfirmMs: 0,
   confirmSnapshots: 1,
   sessionTimeoutMs: 1,
   standbyStartupBudgetMs: 0,
-  coordinatorDownProbes: 1,
+  coordinatorDownMs: 0,
   minimumExecutors: 0,
   flapChanges: 2,
   flapWindowMs: 1,
@@ -114,4 +132,12 @@ function withoutUndefined(overrides: Partial<DetectionPolicy>): Partial<Detectio
 /** The session timeout TAKEOVER_OVERDUE counts with: the policy's, else the observed one, else Dremio's. */
 export function sessionTimeoutFor(policy: DetectionPolicy, observedMs: number | null): number {
   return policy.sessionTimeoutMs ?? observedMs ?? DREMIO_SESSION_TIMEOUT_MS;
+}
+
+/** Timers and clock reads jitter by a few ms: a probe one interval after another counts as one interval. */
+const PROBE_JITTER_MS = 50;
+
+/** Whether what began at `since` (a probe time) has lasted `ms` by the probe at `at`. */
+export function lasted(since: number, at: number, ms: number): boolean {
+  return at - since + PROBE_JITTER_MS >= ms;
 }

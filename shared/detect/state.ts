@@ -49,13 +49,34 @@ export interface MasterRecord {
   ephemeralOwner: string;
 }
 
-/** The registered master's web server, judged over consecutive snapshots. */
+/**
+ * The registered master's web server, judged over its server_status probes. `lastAnsweredAt`: when
+ * this registration last answered at all (null: never, since the monitor first saw it; absent in
+ * states stored before it was kept).
+ */
 export type Responsiveness =
-  | { kind: 'answering' }
-  /** Refused, timed out or unreachable for `probes` snapshots, not yet announced. */
-  | { kind: 'silent'; since: number; probes: number; answer: ServerStatusKind }
-  /** MASTER_UNRESPONSIVE was emitted. */
-  | { kind: 'unresponsive'; since: number; probes: number; answer: ServerStatusKind };
+  | { kind: 'answering'; lastAnsweredAt?: number | null }
+  /**
+   * Refused, timed out or unreachable since `since` (`probes` probes), not yet announced.
+   * `refusedSince`: the start of the current run of refusals, null when the latest answer was not one.
+   */
+  | {
+      kind: 'silent';
+      since: number;
+      probes: number;
+      answer: ServerStatusKind;
+      refusedSince?: number | null;
+      lastAnsweredAt?: number | null;
+    }
+  /** MASTER_UNRESPONSIVE was emitted; `failoverExpectedAt`: when ZooKeeper should expire its session. */
+  | {
+      kind: 'unresponsive';
+      since: number;
+      probes: number;
+      answer: ServerStatusKind;
+      lastAnsweredAt?: number | null;
+      failoverExpectedAt?: number | null;
+    };
 
 export interface PresentMaster {
   kind: 'present';

@@ -21,7 +21,8 @@ export interface ObserverOptions {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+/** The value of `work` and how long it took, in ms with two decimals. */
+export async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const begin = performance.now();
   const value = await work();
   return [value, round(performance.now() - begin)];
@@ -149,8 +150,8 @@ export class ClusterObserver {
     const problems: ObservationProblem[] = [];
     const [[zookeeper, zookeeperMs], [servers, serversMs], [http, httpMs]] = await Promise.all([
       timed(() => this.readZooKeeper(cluster, problems, options.session ?? shared, options.watcher)),
-      timed(() => this.#probeServers(cluster, shared, options.signal)),
-      timed(() => this.#probeCoordinators(cluster, problems, options.signal)),
+      timed(() => this.probeServers(cluster, shared, options.signal)),
+      timed(() => this.probeCoordinators(cluster, problems, options.signal)),
     ]);
     if (!options.round) shared.close();
     return {
@@ -207,7 +208,8 @@ export class ClusterObserver {
     }
   }
 
-  #probeServers(
+  /** Every ZooKeeper server of the cluster through four-letter words (one exchange per server per round). */
+  probeServers(
     cluster: ClusterConfig,
     round: ObservationRound,
     signal?: AbortSignal,
@@ -222,7 +224,11 @@ export class ClusterObserver {
     );
   }
 
-  async #probeCoordinators(
+  /**
+   * `GET /apiv2/server_status` of every configured coordinator at once, in configuration order; a
+   * client that cannot be built (an unreadable CA file) becomes a `probe_failed` problem.
+   */
+  async probeCoordinators(
     cluster: ClusterConfig,
     problems: ObservationProblem[],
     signal?: AbortSignal,

@@ -52,7 +52,7 @@ describe('dremio-ha-monitor watch, events, status, ack, maintenance', () => {
             zookeeper: { connect: zk.connectString, clusterId: 'sales', operationTimeoutMs: 500 },
             coordinators: coordinatorsOf(dremio),
             http: { timeoutMs: 300, connectTimeoutMs: 200 },
-            detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300, coordinatorDownProbes: 2 },
+            detection: { masterDownConfirmMs: 300 },
           },
         ],
       }),

@@ -107,7 +107,7 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
               index < 2 ? { ...node, instanceId: instanceIds[index] } : node,
             ),
             http: { timeoutMs: 300, connectTimeoutMs: 200 },
-            detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
+            detection: { masterDownConfirmMs: 300 },
             routes: [{ channel: 'oncall' }],
             remediation: { enabled: true, method: 'reboot', settleMs: 500, actionTimeoutMs: 20_000 },
           },
@@ -320,7 +320,7 @@ describe('watch mode hand-over: overlapping invocations on one cluster', () => {
         name: 'overlap',
         zookeeper: { operationTimeoutMs: 500 },
         http: { timeoutMs: 300, connectTimeoutMs: 200 },
-        cluster: { detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 } },
+        cluster: { detection: { masterDownConfirmMs: 300 } },
       });
       const runtime = localRuntime({
         config,

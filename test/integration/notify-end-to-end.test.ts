@@ -52,7 +52,7 @@ describe('from a SIGKILLed master to Slack, through the audit log and the outbox
             zookeeper: { connect: zk.connectString, clusterId: 'billing', operationTimeoutMs: 500 },
             coordinators: coordinatorsOf(dremio),
             http: { timeoutMs: 300, connectTimeoutMs: 200 },
-            detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
+            detection: { masterDownConfirmMs: 300 },
             routes: [{ channel: 'oncall' }],
             runbookUrl: 'https://wiki.example/dremio-failover',
           },

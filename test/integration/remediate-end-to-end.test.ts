@@ -52,7 +52,7 @@ describe('remediation end to end: twice around the failover cycle on the bench',
       zookeeper: { operationTimeoutMs: 500 },
       http: { timeoutMs: 300, connectTimeoutMs: 200 },
       cluster: {
-        detection: { unresponsiveProbes: 2, masterDownConfirmMs: 300 },
+        detection: { masterDownConfirmMs: 300 },
         remediation: {
           enabled: true,
           settleMs: 1000,

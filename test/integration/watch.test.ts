@@ -9,6 +9,7 @@ import { ZooKeeperSession } from '../../shared/zookeeper/session.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { ZooKeeperLink } from '../support/dremio/zookeeper-link.ts';
 import { clusterConfigFor } from '../support/monitor-config.ts';
+import { freeze } from '../support/processes.ts';
 import { fakeRegistration } from '../support/registrations.ts';
 import { waitUntil } from '../support/zk-view.ts';
 import { startZooKeeper, type ZooKeeperCluster } from '../support/zookeeper.ts';
@@ -115,9 +116,45 @@ describe('watching a cluster through a held ZooKeeper session', () => {
       { what: 'expiry reported and a new session opened', timeoutMs: 15_000 },
     );
     await waitUntil(
-      async () => seen.at(-1),
-      (entry) => entry?.cause === 'session' && entry.snapshot.zookeeper.reachable,
+      async () => seen.find((entry) => entry.cause === 'session'),
+      (entry) => entry?.snapshot.zookeeper.reachable === true,
       { what: 'a snapshot from the new session', timeoutMs: 10_000 },
     );
+  });
+
+  it('probes every coordinator each probeIntervalMs, and a frozen ZooKeeper does not hold the probes back', async (t) => {
+    const seen: Array<{ snapshot: Snapshot; cause: WatchCause; at: number }> = [];
+    const config = clusterConfigFor(dremio, zk.connectString, {
+      zookeeper: { sessionTimeoutMs: 4000, operationTimeoutMs: 1000 },
+      http: { probeIntervalMs: 100 },
+    });
+    const watch = watchCluster(config, observer, {
+      intervalMs: 300,
+      onSnapshot: (snapshot, cause) => seen.push({ snapshot, cause, at: Date.now() }),
+    });
+    t.after(() => watch.close());
+    await watch.ready;
+    const pid = zk.servers[0]?.pid;
+    assert.ok(pid);
+    const frozenAt = Date.now();
+    // Shorter than what the sessions of this suite (2 s) survive.
+    await freeze(pid, 1000);
+    const during = seen.filter((entry) => entry.cause === 'probe' && entry.at > frozenAt + 100);
+    const probedAt = during.map((entry) => Date.parse(entry.snapshot.httpObservedAt ?? ''));
+    assert.ok(probedAt.length >= 5, `${probedAt.length} probe rounds while ZooKeeper was frozen`);
+    for (const [index, time] of probedAt.entries()) {
+      if (index > 0) assert.ok(time > (probedAt[index - 1] ?? 0), 'each round is a new probe');
+    }
+    assert.ok(
+      during.every((entry) => entry.snapshot.coordinators.some((c) => c.isMaster && c.http.kind === 'ok')),
+      'the master still answers',
+    );
+    const times = seen.map((entry) => Date.parse(entry.snapshot.observedAt));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'snapshots never go back in time',
+    );
+    assert.equal(new Set(times).size, times.length);
   });
 });

@@ -25,3 +25,16 @@ export function killOnExit(child: ChildProcess): void {
     });
   }
 }
+
+/**
+ * SIGSTOP, then SIGCONT after `ms`: a process frozen as by a long garbage-collection pause or a
+ * hung host. Its sockets stay open, so the sessions it holds live on unless the freeze outlasts them.
+ */
+export async function freeze(pid: number, ms: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}

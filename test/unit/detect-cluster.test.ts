@@ -29,14 +29,15 @@ interface Case {
 
 const coordinatorCases: Case[] = [
   {
-    name: 'COORDINATOR_DOWN after three failing probes, COORDINATOR_RECOVERED at the first OK',
+    name: 'COORDINATOR_DOWN once timeouts lasted noAnswerMs, COORDINATOR_RECOVERED at the first OK',
     frames: [
       ...series(at(0), 3, S10, { http: { [C_ADDRESS]: 'timeout' } }),
       snapshot(at(30), { http: { [C_ADDRESS]: 'refused' } }),
       snapshot(at(40)),
     ],
     expect: ['COORDINATOR_DOWN', 'COORDINATOR_RECOVERED'],
-    check: ({ events, state }) => {
+    check: ({ events, state, steps }) => {
+      assert.deepEqual(types(steps[1] ?? []), ['COORDINATOR_DOWN']);
       const [down, up] = events;
       assert.equal(down?.severity, 'warning');
       assert.equal(down?.facts.address, C_ADDRESS);
@@ -71,10 +72,33 @@ const coordinatorCases: Case[] = [
     expect: ['COORDINATOR_DOWN'],
   },
   {
-    name: 'the probe count is a policy',
-    frames: series(at(0), 2, S10, { http: { [C_ADDRESS]: 'refused' } }),
-    policy: defaultPolicy({ coordinatorDownProbes: 1 }),
+    name: 'refusals: down after coordinatorDownMs (5 s), over two probes at least',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(1), 5, SECOND, { http: { [C_ADDRESS]: 'refused' } }),
+      snapshot(at(6), { http: { [C_ADDRESS]: 'refused' } }),
+    ],
     expect: ['COORDINATOR_DOWN'],
+    check: ({ steps, events }) => {
+      // Refused from 1 s: 5 s have passed at the probe of 6 s.
+      assert.deepEqual(types(steps[6] ?? []), ['COORDINATOR_DOWN']);
+      assert.match(events[0]?.summary ?? '', /failing for 5 s \(6 probes\)/);
+    },
+  },
+  {
+    name: 'a timeout waits longer than a refusal: 5 s of timeouts are not down',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(1), 6, SECOND, { http: { [C_ADDRESS]: 'timeout' } }),
+      snapshot(at(7)),
+    ],
+    expect: [],
+  },
+  {
+    name: 'the patience is a policy, and one probe is never enough',
+    frames: [snapshot(at(0)), snapshot(at(1), { http: { [C_ADDRESS]: 'refused' } })],
+    policy: defaultPolicy({ coordinatorDownMs: 0 }),
+    expect: [],
   },
 ];
 

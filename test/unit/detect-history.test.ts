@@ -27,41 +27,63 @@ const SIGKILL_START: readonly Frame[] = [
 
 describe('detect: takeover overdue', () => {
   const down = [snapshot(at(0)), ...series(at(10), 2, S10, { master: null })];
-  // last seen at 0 s; session 40 s (the snapshot's) + budget 180 s = due after 220 s
-  it('fires once, when no standby registered within session timeout + startup budget', () => {
+  // The registration went at 10 s; budget 180 s: due after 190 s.
+  it('fires once, when no standby registered within the startup budget after the registration went', () => {
     const run = replay([
       ...down,
-      { tick: at(220) },
-      { tick: at(221) },
+      { tick: at(190) },
+      { tick: at(191) },
       snapshot(at(230), { master: null }),
       { tick: at(400) },
       snapshot(at(410), { master: B }),
     ]);
     assert.deepEqual(types(run.events), ['MASTER_DOWN', 'TAKEOVER_OVERDUE', 'FAILOVER_COMPLETED']);
     const [masterDown, overdue, failover] = run.events;
+    assert.equal(masterDown?.facts.takeoverExpectedBy, new Date(at(190)).toISOString());
     assert.equal(overdue?.severity, 'critical');
-    assert.equal(overdue?.at, new Date(at(221)).toISOString());
+    assert.equal(overdue?.at, new Date(at(191)).toISOString());
     assert.equal(overdue?.incidentKey, masterDown?.incidentKey);
     assert.equal(overdue?.facts.sessionTimeoutMs, 40_000);
     assert.equal(failover?.incidentAction, 'resolve');
     assert.ok((overdue?.steps ?? []).length > 0);
   });
 
-  it('uses 90 s when the snapshot does not say, and the policy when it does', () => {
-    const unknown = [
+  it("counts from the dying master's expected session expiry when the monitor saw the registration go late", () => {
+    const refused = { http: { [A_ADDRESS]: 'refused' as const } };
+    const run = replay([
+      snapshot(at(0)),
+      ...series(at(1), 2, SECOND, refused),
+      ...series(at(3), 3, S10, { reachable: false }),
+      ...series(at(110), 2, S10, { master: null }),
+      { tick: at(220) },
+      { tick: at(221) },
+    ]);
+    assert.deepEqual(types(run.events), [
+      'MASTER_UNRESPONSIVE',
+      'OBSERVATION_FAILED',
+      'OBSERVATION_RECOVERED',
+      'MASTER_DOWN',
+      'TAKEOVER_OVERDUE',
+    ]);
+    // Last answer at 0 s, session 40 s: the failover was due at 40 s, the takeover by 220 s.
+    const unresponsive = run.events[0];
+    assert.equal(unresponsive?.facts.failoverExpectedBy, new Date(at(40)).toISOString());
+    assert.equal(run.events[4]?.at, new Date(at(221)).toISOString());
+  });
+
+  it("the policy's session timeout wins over the one ZooKeeper granted the monitor", () => {
+    const policy = defaultPolicy({ sessionTimeoutMs: 60_000 });
+    const run = replay(
+      [snapshot(at(0)), ...series(at(1), 2, SECOND, { http: { [A_ADDRESS]: 'refused' } })],
+      policy,
+    );
+    assert.equal(run.events[0]?.facts.sessionTimeoutMs, 60_000);
+    assert.equal(run.events[0]?.facts.failoverExpectedBy, new Date(at(60)).toISOString());
+    const unknown = replay([
       snapshot(at(0), { sessionTimeoutMs: null }),
-      ...series(at(10), 2, S10, { master: null, sessionTimeoutMs: null }),
-    ];
-    assert.deepEqual(types(replay([...unknown, { tick: at(270) }]).events), ['MASTER_DOWN']);
-    assert.deepEqual(types(replay([...unknown, { tick: at(271) }]).events), [
-      'MASTER_DOWN',
-      'TAKEOVER_OVERDUE',
+      ...series(at(1), 2, SECOND, { http: { [A_ADDRESS]: 'refused' }, sessionTimeoutMs: null }),
     ]);
-    const policy = defaultPolicy({ sessionTimeoutMs: 60_000, standbyStartupBudgetMs: 0 });
-    assert.deepEqual(types(replay([...down, { tick: at(61) }], policy).events), [
-      'MASTER_DOWN',
-      'TAKEOVER_OVERDUE',
-    ]);
+    assert.equal(unknown.events[0]?.facts.sessionTimeoutMs, 90_000, "Dremio's own request");
   });
 
   it('detect does what tick does', () => {

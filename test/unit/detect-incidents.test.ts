@@ -105,12 +105,14 @@ describe('defaultPolicy', () => {
     assert.deepEqual(
       { ...defaultPolicy() },
       {
-        unresponsiveProbes: 3,
+        masterRefusedMs: 1000,
+        noAnswerMs: 10_000,
+        startupGraceMs: 60_000,
         masterDownConfirmMs: 10_000,
         confirmSnapshots: 2,
         sessionTimeoutMs: null,
         standbyStartupBudgetMs: 180_000,
-        coordinatorDownProbes: 3,
+        coordinatorDownMs: 5000,
         minimumExecutors: 0,
         flapChanges: 3,
         flapWindowMs: 1_800_000,
@@ -122,7 +124,8 @@ describe('defaultPolicy', () => {
   it('applies overrides, ignores undefined ones, and refuses nonsense', () => {
     assert.equal(defaultPolicy({ minimumExecutors: 2, flapChanges: undefined }).minimumExecutors, 2);
     assert.equal(defaultPolicy({ flapChanges: undefined }).flapChanges, 3);
-    assert.throws(() => defaultPolicy({ unresponsiveProbes: 0 }), RangeError);
+    assert.throws(() => defaultPolicy({ masterRefusedMs: -1 }), RangeError);
+    assert.throws(() => defaultPolicy({ noAnswerMs: Number.NaN }), RangeError);
     assert.throws(() => defaultPolicy({ repeatIntervalMs: 1.5 }), RangeError);
     assert.throws(() => defaultPolicy({ minimumExecutors: -1 }), RangeError);
   });

@@ -11,6 +11,7 @@ import {
   type Frame,
   idGenerator,
   type Replay,
+  registration,
   replay,
   SECOND,
   series,
@@ -20,6 +21,8 @@ import {
 } from './detect-fixtures.ts';
 
 const S10 = 10 * SECOND;
+/** B as a new process that registered at 10 s. */
+const B_STARTING = { ...registration(B_ADDRESS, { startTime: T0 + 9_000 }), registeredAt: T0 + 10_000 };
 const at = (seconds: number) => T0 + seconds * SECOND;
 
 function only(events: readonly MonitorEvent[], type: string): MonitorEvent {
@@ -59,7 +62,14 @@ const cases: Case[] = [
     frames: SIGKILL,
     expect: ['MASTER_UNRESPONSIVE', 'MASTER_DOWN', 'FAILOVER_COMPLETED'],
     check: ({ events, steps, state }) => {
-      assert.deepEqual(types(steps[3] ?? []), ['MASTER_UNRESPONSIVE']);
+      // Refused at 10 s and again at 20 s: nothing listens, announced at the second refusal.
+      assert.deepEqual(types(steps[2] ?? []), ['MASTER_UNRESPONSIVE']);
+      const unresponsive = only(events, 'MASTER_UNRESPONSIVE');
+      assert.equal(unresponsive.severity, 'critical');
+      assert.equal(unresponsive.facts.evidence, 'refused');
+      // Last answer at 0 s, session 40 s: ZooKeeper expires it at 40 s.
+      assert.equal(unresponsive.facts.failoverExpectedBy, new Date(at(40)).toISOString());
+      assert.match(unresponsive.summary, /Failover expected by 23:00:40 UTC \(in about 20 s\)/);
       assert.deepEqual(types(steps[6] ?? []), ['MASTER_DOWN']);
       const failover = only(events, 'FAILOVER_COMPLETED');
       assert.equal(failover.severity, 'critical');
@@ -94,20 +104,67 @@ const cases: Case[] = [
       snapshot(at(40)),
     ],
     expect: ['MASTER_UNRESPONSIVE', 'MASTER_RESPONSIVE'],
-    check: ({ events, state }) => {
+    check: ({ events, steps, state }) => {
+      // Timeouts wait noAnswerMs (10 s): announced at the second probe, as a warning.
+      assert.deepEqual(types(steps[1] ?? []), ['MASTER_UNRESPONSIVE']);
+      assert.equal(events[0]?.severity, 'warning');
+      assert.equal(events[0]?.facts.evidence, 'no_answer');
+      // It never answered while watched: no time to count the session from.
+      assert.equal(events[0]?.facts.failoverExpectedBy, null);
       assert.equal(events[1]?.incidentAction, 'resolve');
       assert.equal(events[1]?.incidentKey, events[0]?.incidentKey);
       assert.deepEqual(state.incidents, []);
     },
   },
   {
-    name: 'two silent probes are not enough',
+    name: 'one refusal is not enough, nor refusals that have not lasted masterRefusedMs',
     frames: [
-      ...series(at(0), 2, S10, { http: { [A_ADDRESS]: 'refused' } }),
+      snapshot(at(0)),
+      snapshot(at(10), { http: { [A_ADDRESS]: 'refused' } }),
       snapshot(at(20)),
       snapshot(at(30), { http: { [A_ADDRESS]: 'refused' } }),
+      snapshot(at(30.5), { http: { [A_ADDRESS]: 'refused' } }),
+      snapshot(at(31)),
     ],
     expect: [],
+  },
+  {
+    name: 'two refusals a second apart are enough',
+    frames: [snapshot(at(0)), ...series(at(1), 2, SECOND, { http: { [A_ADDRESS]: 'refused' } })],
+    expect: ['MASTER_UNRESPONSIVE'],
+    check: ({ steps }) => assert.deepEqual(types(steps[2] ?? []), ['MASTER_UNRESPONSIVE']),
+  },
+  {
+    name: 'a master frozen for 4 s (its probes time out) is not announced',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(1), 4, SECOND, { http: { [A_ADDRESS]: 'timeout' } }),
+      ...series(at(5), 3, SECOND),
+    ],
+    expect: [],
+  },
+  {
+    name: 'a new master that registered but does not listen yet is starting, until startupGraceMs',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 20, 3 * SECOND, { master: B_STARTING, http: { [B_ADDRESS]: 'refused' } }),
+      ...series(at(71), 2, SECOND, { master: B_STARTING, http: { [B_ADDRESS]: 'refused' } }),
+    ],
+    expect: ['FAILOVER_COMPLETED', 'MASTER_UNRESPONSIVE'],
+    check: ({ events, steps }) => {
+      // Registered at 10 s; the grace ends at 70 s: announced at 71 s, not before.
+      assert.deepEqual(types(steps[21] ?? []), ['MASTER_UNRESPONSIVE']);
+      assert.equal(events[1]?.facts.lastAnsweredAt, null);
+    },
+  },
+  {
+    name: 'a new master that answered once is judged like any other',
+    frames: [
+      snapshot(at(0)),
+      snapshot(at(10), { master: B_STARTING }),
+      ...series(at(11), 2, SECOND, { master: B_STARTING, http: { [B_ADDRESS]: 'refused' } }),
+    ],
+    expect: ['FAILOVER_COMPLETED', 'MASTER_UNRESPONSIVE'],
   },
   {
     name: 'a 503 from the master itself is an answer, not silence',
@@ -252,7 +309,7 @@ describe('detect: the master', () => {
 
 describe('repeated server_status answers (watch-mode change snapshots)', () => {
   it('never counts an answer repeated from an earlier probe towards MASTER_UNRESPONSIVE', () => {
-    const policy = defaultPolicy({ unresponsiveProbes: 2 });
+    const policy = defaultPolicy();
     const newId = idGenerator();
     let state = detect(null, snapshot(T0), T0, policy, newId).state;
     // Five change snapshots that all repeat one refused probe: one probe, not five.

@@ -245,8 +245,9 @@ describe('DremioFailoverMonitor', () => {
         }
         assert.equal(variables[ENV.mode], 'poll');
       }
+      // A poll that finds the cluster in motion stays to watch for watchMs (65 s by default).
       poll.template.hasResourceProperties('AWS::Lambda::Function', {
-        Timeout: 60,
+        Timeout: 85,
         Environment: { Variables: Match.objectLike({ [ENV.remediationTopicArn]: Match.anyValue() }) },
       });
       poll.template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });

@@ -213,6 +213,7 @@ async function register(sets: ServiceSetName[]): Promise<void> {
 }
 
 async function serveHttp(): Promise<void> {
+  if (options.webStartDelayMs > 0) await sleep(options.webStartDelayMs);
   const port = await web.listen(options.address, options.webPort);
   report('serving', { webPort: port });
 }

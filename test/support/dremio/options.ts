@@ -26,6 +26,11 @@ export interface DremioNodeOptions {
   readonly dremioVersion: string;
   /** From winning the election (or seeing a master) to registering: KV store, catalog, services. */
   readonly startupDelayMs: number;
+  /**
+   * From registering to the web server listening. Dremio starts its web server last, so a new master
+   * is registered a moment before it answers; a large deployment takes seconds. @default 0
+   */
+  readonly webStartDelayMs: number;
   /** A coordinator that also executes queries registers under `/executor` too. */
   readonly alsoExecutor: boolean;
   /** `paths.db`, shared by the master candidates; the catalog lock lives in `<dbDir>/catalog/LOCK`. */
@@ -47,6 +52,7 @@ export const DREMIO_DEFAULTS = {
   userPort: 31010,
   dremioVersion: '25.2.0-emulated',
   startupDelayMs: 500,
+  webStartDelayMs: 0,
   alsoExecutor: false,
   electionTimeoutMs: 60_000,
   exitDelayMs: 5000,
