@@ -155,6 +155,8 @@ export interface ClusterSpec {
   readonly executors?: number;
   /** Options every node shares (cluster id, root, timeouts, version ...). */
   readonly common?: Partial<DremioNodeOptions>;
+  /** Options of single nodes by name (`master-b`: `{ webStartDelayMs: 5000 }`), over `common`. */
+  readonly nodes?: Readonly<Record<string, Partial<DremioNodeOptions>>>;
   /** Wait until the first master serves and every other node is registered. @default true */
   readonly waitUntilReady?: boolean;
 }
@@ -217,10 +219,12 @@ export async function startDremioCluster(spec: ClusterSpec): Promise<EmulatedClu
   try {
     for (const { role, count, prefix, base } of plan) {
       for (let index = 0; index < count; index += 1) {
+        const name = `${prefix}-${LETTERS[index]}`;
         const node = await startDremioNode({
           webPort: 0,
           ...spec.common,
-          name: `${prefix}-${LETTERS[index]}`,
+          ...spec.nodes?.[name],
+          name,
           role,
           zookeeper: spec.zookeeper,
           address: `127.0.0.${base + index}`,
