@@ -25,6 +25,39 @@ export interface WatchedCluster {
   close(): Promise<void>;
 }
 
+/** Two master candidates, one coordinator and one executor, with Dremio's own timeouts. */
+export function startDefaultCluster(options: {
+  readonly zookeeper: string;
+  readonly clusterId: string;
+  readonly nodes?: Readonly<Record<string, Partial<DremioNodeOptions>>>;
+}): Promise<EmulatedCluster> {
+  return startDremioCluster({
+    zookeeper: options.zookeeper,
+    executors: 1,
+    common: { clusterId: options.clusterId },
+    ...(options.nodes ? { nodes: options.nodes } : {}),
+  });
+}
+
+/** The monitor's configuration of an emulated cluster with every default: only what a file must say. */
+export function defaultsConfig(
+  dremio: EmulatedCluster,
+  options: { readonly zookeeper: string; readonly clusterId: string },
+): MonitorConfig {
+  return parseConfig(
+    {
+      clusters: [
+        {
+          name: options.clusterId,
+          zookeeper: { connect: options.zookeeper, clusterId: options.clusterId },
+          coordinators: coordinatorsOf(dremio),
+        },
+      ],
+    },
+    'defaults-bench',
+  );
+}
+
 /**
  * An emulated cluster (two master candidates, one coordinator, one executor; Dremio's own timeouts)
  * watched by the monitor loop as `dremio-ha-monitor watch` runs it, with the shipped defaults: the
@@ -37,24 +70,8 @@ export async function watchedCluster(options: {
   readonly store: Store;
   readonly nodes?: Readonly<Record<string, Partial<DremioNodeOptions>>>;
 }): Promise<WatchedCluster> {
-  const dremio = await startDremioCluster({
-    zookeeper: options.zookeeper,
-    executors: 1,
-    common: { clusterId: options.clusterId },
-    ...(options.nodes ? { nodes: options.nodes } : {}),
-  });
-  const config = parseConfig(
-    {
-      clusters: [
-        {
-          name: options.clusterId,
-          zookeeper: { connect: options.zookeeper, clusterId: options.clusterId },
-          coordinators: coordinatorsOf(dremio),
-        },
-      ],
-    },
-    'defaults-bench',
-  );
+  const dremio = await startDefaultCluster(options);
+  const config = defaultsConfig(dremio, options);
   const recorded: Recorded[] = [];
   const observer = new ClusterObserver();
   let loop: MonitorLoop | undefined;
