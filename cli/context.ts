@@ -37,6 +37,28 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/**
+ * A whole-number flag, checked like a key of the configuration file: absent gives `fallback`, anything
+ * but an integer in [min, max] is a usage error naming the flag and the value (never NaN, which Node
+ * would run as a 1 ms interval).
+ */
+export function integerFlag(
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+  { fallback, min, max = Number.MAX_SAFE_INTEGER }: { fallback: number; min: number; max?: number },
+): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const text = String(raw).trim();
+  const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(
+      `--${name} ${JSON.stringify(String(raw))}: expected a whole number from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
 export async function loadConfig(path: string | undefined): Promise<MonitorConfig> {
   try {
     return await loadConfigFromEnvironment(path);

@@ -1,5 +1,6 @@
 import type { MonitorEvent } from '../shared/detect/index.ts';
 import {
+  integerFlag,
   loadConfig,
   parse,
   runCommand,
@@ -40,12 +41,10 @@ export function eventsCommand(argv: readonly string[]): Promise<number> {
       limit: { type: 'string' },
       json: { type: 'boolean' },
     });
+    const limit = integerFlag(values, 'limit', { fallback: 1000, min: 1 });
     const config = await loadConfig(values.config);
     const clusters = selectClusters(config, values.cluster);
     const since = parseSince(values.since, Date.now());
-    const limit = values.limit === undefined ? 1000 : Number(values.limit);
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw new UsageError(`--limit ${values.limit}: expected a positive integer`);
     const types = values.type?.split(',').map((type) => type.trim().toUpperCase());
     return withStore(values, async (store) => {
       const events: MonitorEvent[] = [];

@@ -1,5 +1,5 @@
 import { startLocalStore } from '../shared/record/index.ts';
-import { parse, runCommand, UsageError } from './context.ts';
+import { integerFlag, parse, runCommand, UsageError } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 
 /**
@@ -17,7 +17,9 @@ export function storeCommand(argv: readonly string[]): Promise<number> {
     const local = await startLocalStore({
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       ...(values.table ? { tableName: values.table } : {}),
-      ...(values.port ? { port: Number(values.port) } : {}),
+      ...(values.port === undefined
+        ? {}
+        : { port: integerFlag(values, 'port', { fallback: 0, min: 0, max: 65_535 }) }),
     });
     console.log(JSON.stringify({ endpoint: local.endpoint, dataDir: local.dataDir }));
     await new Promise<void>((resolve) => {

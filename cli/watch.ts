@@ -7,6 +7,7 @@ import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
 import {
+  integerFlag,
   loadConfig,
   openStore,
   parse,
@@ -36,10 +37,10 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       'interval-ms': { type: 'string' },
       'clock-ms': { type: 'string' },
     });
+    const intervalMs = integerFlag(values, 'interval-ms', { fallback: 10_000, min: 100, max: 3_600_000 });
+    const clockMs = integerFlag(values, 'clock-ms', { fallback: CLOCK_MS, min: 100, max: 3_600_000 });
     const config = await loadConfig(values.config);
     const clusters = selectClusters(config, values.cluster);
-    const intervalMs = Number(values['interval-ms'] ?? 10_000);
-    const clockMs = Number(values['clock-ms'] ?? CLOCK_MS);
     const opened = await openStore(values);
     const observer = new ClusterObserver();
     const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
