@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventLine } from '../cli/render-event.ts';
 import { INSTALL_HINT, zookeeperInstalled } from '../test/support/zookeeper.ts';
-import { type DemoRun, startDemo } from './scenario.ts';
+import { DEMO_SETTINGS, type DemoRun, startDemo } from './scenario.ts';
 import { printTimeline } from './timeline.ts';
 
 // The demo runs on the Node it is given; the SDK's notice about Node 20 is noise here.
@@ -52,6 +52,7 @@ Ctrl-C stops everything.`);
       process.once('SIGTERM', resolve);
     });
   } else {
+    console.log(`\n${DEMO_SETTINGS.join('\n')}`);
     console.log('\nThe scenario: SIGKILL the master, as a crashed JVM or a lost machine.\n');
     const result = await demo.playFailover();
     console.log('');

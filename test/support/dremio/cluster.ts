@@ -81,6 +81,11 @@ export class DremioNode {
     return this.reports.length;
   }
 
+  /** When the node's first znode was created, from its `registered` report (before the report itself). */
+  static registeredAt(report: NodeReport): number {
+    return typeof report.firstRegisteredAt === 'number' ? report.firstRegisteredAt : report.at;
+  }
+
   /** The first report in `state` at or after index `from`; waits for it up to `timeoutMs`. */
   waitFor(state: NodeState, { from = 0, timeoutMs = 30_000 } = {}): Promise<NodeReport> {
     return new Promise((resolve, reject) => {

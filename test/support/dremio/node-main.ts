@@ -182,6 +182,8 @@ async function register(sets: ServiceSetName[]): Promise<void> {
   const startTime = Date.now();
   const executes = options.role === 'executor' || options.alsoExecutor;
   const ids: Record<string, string> = {};
+  // When the first znode (the master's, for a master) was created: what a watcher sees first.
+  const firstRegisteredAt = Date.now();
   for (const set of sets) {
     const id = randomUUID();
     const registration: Registration = {
@@ -209,7 +211,7 @@ async function register(sets: ServiceSetName[]): Promise<void> {
     registrations.push({ path, data });
     ids[set] = id;
   }
-  report('registered', { ids, startTime, sessionId: target.sessionId });
+  report('registered', { ids, startTime, sessionId: target.sessionId, firstRegisteredAt });
 }
 
 async function serveHttp(): Promise<void> {
