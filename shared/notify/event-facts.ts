@@ -32,7 +32,17 @@ const FACTS: { readonly [T in EventType]: FactsOf } = {
   MASTER_UNRESPONSIVE: (_, f) => [
     fact('Master', masterName(f.master)),
     fact('Answer', joinDefined([text(f.answer), num(f.probes) ? `for ${f.probes} probes` : undefined])),
+    fact(
+      'Evidence',
+      f.evidence === 'refused'
+        ? 'refused: nothing listens on its web port'
+        : f.evidence === 'no_answer'
+          ? 'no answer: hung, paused or unreachable'
+          : undefined,
+    ),
     fact('Silent since', time(f.silentSince)),
+    fact('Last answer', time(f.lastAnsweredAt)),
+    fact('Failover expected by', time(f.failoverExpectedBy)),
   ],
   MASTER_RESPONSIVE: (event, f) => [
     fact('Master', masterName(f.master)),

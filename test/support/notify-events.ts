@@ -68,20 +68,24 @@ type Draft = Omit<MonitorEvent, 'id' | 'cluster' | 'type' | 'incidentKey'> & {
 
 const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
   MASTER_UNRESPONSIVE: () => ({
-    severity: 'warning',
+    severity: 'critical',
     at: at(30),
     summary:
-      'Master coord-a.corp (fabric 45678) is registered but its web server has not answered for 3 probes (timeout); Dremio fails over once its ZooKeeper session expires',
+      'Master coord-a.corp (fabric 45678) is registered but refuses connections (nothing listens on its web port) for 1 s. Failover expected by 23:01:08 UTC (in about 38 s), when ZooKeeper expires its session; then a standby must start',
     facts: {
       master: A,
-      answer: 'timeout',
-      probes: 3,
-      silentSince: at(10),
+      answer: 'refused',
+      evidence: 'refused',
+      probes: 2,
+      silentSince: at(29),
+      lastAnsweredAt: at(28),
+      sessionTimeoutMs: 40_000,
+      failoverExpectedBy: at(68),
       ephemeralOwner: '0100000000000001',
     },
     steps: [
-      'Check coord-a.corp: the Dremio process (hung, in a long GC, or killed), the host and the network.',
-      'If it is dead, a standby takes over once its ZooKeeper session expires; expect MASTER_DOWN, then FAILOVER_COMPLETED.',
+      'Queries through coord-a.corp fail now. Check the Dremio process on coord-a.corp (killed, crashed, out of memory) and its server.log.',
+      'A standby takes over once ZooKeeper expires the session: expect FAILOVER_COMPLETED (or MASTER_DOWN if no standby registers).',
     ],
     incidentKey: MASTER_INCIDENT,
     incidentAction: 'open',
