@@ -285,6 +285,10 @@ const detectionSchema = z
       description:
         'How long a coordinator may refuse or answer anything but "OK" before COORDINATOR_DOWN (timeouts wait noAnswerMs). Default 5000.',
     }),
+    blindCriticalMs: integer(0, 86_400_000).optional().meta({
+      description:
+        'How long the monitor may be unable to read ZooKeeper before that is critical itself (nobody is watching). Default 300000.',
+    }),
     coordinatorDownProbes: retired('replaced by coordinatorDownMs, a duration in milliseconds'),
     flapChanges: integer(2, 1000).optional().meta({
       description: 'Leadership changes within flapWindowMs that make FLAPPING. Default 3.',

@@ -9,7 +9,7 @@ import { judgeMaster } from './master.ts';
 import { checkTakeover } from './master-down.ts';
 import type { DetectionPolicy } from './policy.ts';
 import { cloneState, type DetectorState, initialState, type Transition } from './state.ts';
-import { judgeObservation, judgeZooKeeper } from './zookeeper.ts';
+import { escalateBlindness, judgeObservation, judgeZooKeeper } from './zookeeper.ts';
 
 const MASTER_REGISTRATION = /\/master\/[^/]+$/;
 
@@ -93,6 +93,7 @@ function timePass(ctx: Context, now: number, policy: DetectionPolicy): void {
   ctx.time = clock;
   advanceMaintenance(ctx);
   checkTakeover(ctx, policy);
+  escalateBlindness(ctx, policy);
   settleFlapping(ctx, policy);
   remind(ctx, policy.repeatIntervalMs);
   ctx.state.clockAt = clock;

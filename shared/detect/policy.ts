@@ -57,6 +57,12 @@ export interface DetectionPolicy {
    */
   readonly coordinatorDownMs: number;
   /**
+   * How long the monitor may be blind (OBSERVATION_FAILED) before that is critical itself: nobody
+   * is watching the cluster, and a failover would go unannounced. Default 300 000 ms (5 min): longer
+   * than a ZooKeeper leader election or a network blip, shorter than an outage nobody hears of.
+   */
+  readonly blindCriticalMs: number;
+  /**
    * The fewest registered executors (config `clusters[].executors.minimum`). Default 0: never
    * EXECUTORS_LOW.
    */
@@ -90,6 +96,7 @@ const DEFAULTS: DetectionPolicy = {
   sessionTimeoutMs: null,
   standbyStartupBudgetMs: 180_000,
   coordinatorDownMs: 5000,
+  blindCriticalMs: 300_000,
   minimumExecutors: 0,
   flapChanges: 3,
   flapWindowMs: 30 * 60_000,
@@ -106,6 +113,7 @@ const MINIMUM: { readonly [K in keyof DetectionPolicy]: number } = {
   sessionTimeoutMs: 1,
   standbyStartupBudgetMs: 0,
   coordinatorDownMs: 0,
+  blindCriticalMs: 0,
   minimumExecutors: 0,
   flapChanges: 2,
   flapWindowMs: 1,

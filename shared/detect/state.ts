@@ -25,6 +25,8 @@ export interface DetectorState {
   zookeeper: ZooKeeperTrack;
   /** OBSERVATION_FAILED: ZooKeeper unreadable while its quorum is not known lost. */
   observation: Condition;
+  /** When the blindness was escalated to critical (nobody is watching); null or absent: not yet. */
+  blindEscalatedAt?: number | null;
   /** Secondary coordinators (role `coordinator`), in configuration order. */
   coordinators: CoordinatorTrack[];
   leadership: LeadershipTrack;

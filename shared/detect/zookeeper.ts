@@ -22,8 +22,14 @@ function downServers(snapshot: Snapshot): ZooKeeperServerObservation[] {
   );
 }
 
-export function zooKeeperLevel(snapshot: Snapshot): ZooKeeperLevel {
+/**
+ * The ensemble's level, or null when the monitor cannot tell: no server answered and no read
+ * succeeded, so the monitor may be the one cut off (then nothing is raised or cleared).
+ */
+export function zooKeeperLevel(snapshot: Snapshot): ZooKeeperLevel | null {
   if (snapshot.zookeeper.quorum === false) return 'quorum_lost';
+  const servers = snapshot.zookeeper.servers;
+  if (!snapshot.zookeeper.reachable && servers.every((server) => server.state === 'unreachable')) return null;
   return downServers(snapshot).length > 0 ? 'degraded' : 'healthy';
 }
 
@@ -34,6 +40,7 @@ export function zooKeeperLevel(snapshot: Snapshot): ZooKeeperLevel {
  */
 export function judgeZooKeeper(ctx: Context, snapshot: Snapshot, policy: DetectionPolicy): void {
   const level = zooKeeperLevel(snapshot);
+  if (level === null) return;
   const track = ctx.state.zookeeper;
   if (track.kind !== 'raised') {
     if (level === 'healthy') {
@@ -113,9 +120,21 @@ function serverFacts(snapshot: Snapshot): Array<Record<string, unknown>> {
 }
 
 /**
+ * What the coordinators answered while the monitor could not read ZooKeeper: a second witness. A
+ * coordinator answering `"OK"` has a working ZooKeeper session and sees a master.
+ */
+function witnesses(snapshot: Snapshot): { answering: string[]; facts: Array<Record<string, unknown>> } {
+  return {
+    answering: snapshot.coordinators.filter((c) => c.http.kind === 'ok').map((c) => c.address),
+    facts: snapshot.coordinators.map((c) => ({ address: c.address, role: c.role, answer: c.http.kind })),
+  };
+}
+
+/**
  * OBSERVATION_FAILED when the master could not be judged (ZooKeeper unreachable, or its master
  * registration undecodable) for `confirmSnapshots` snapshots while the quorum is not known lost
- * (quorum loss explains itself); OBSERVATION_RECOVERED when it can be judged again.
+ * (quorum loss explains itself), with what the coordinators answered meanwhile; OBSERVATION_RECOVERED
+ * when it can be judged again. Blindness that lasts is escalated by `escalateBlindness`.
  */
 export function judgeObservation(
   ctx: Context,
@@ -128,17 +147,23 @@ export function judgeObservation(
   if (current.kind === 'raised' && !canSee) return;
   const problems = snapshot.problems.filter((problem) => problem.kind !== 'unknown_coordinator');
   const failed = !canSee && quorum !== false;
+  const { answering, facts: coordinators } = witnesses(snapshot);
+  const secondWitness =
+    answering.length > 0
+      ? `; coordinators ${answering.join(', ')} still answer OK, so Dremio itself has ZooKeeper and a master`
+      : '';
   ctx.state.observation = advanceCondition(ctx, current, failed, policy.confirmSnapshots, {
     raise: (since, snapshots) =>
       emit(ctx, {
         type: 'OBSERVATION_FAILED',
         severity: 'warning',
-        summary: `The monitor cannot read Dremio's master from ZooKeeper (${problems.map((p) => `${p.kind} at ${p.where}`).join('; ') || 'no detail'}); master changes are not judged until it can`,
+        summary: `The monitor cannot read Dremio's master from ZooKeeper (${problems.map((p) => `${p.kind} at ${p.where}`).join('; ') || 'no detail'}); master changes are not judged until it can${secondWitness}`,
         facts: {
           problems,
           reachable: snapshot.zookeeper.reachable,
           servers: serverFacts(snapshot),
           quorum,
+          coordinators,
           since: iso(since),
           snapshots,
         },
@@ -147,13 +172,36 @@ export function judgeObservation(
         ],
         incident: openOrUpdate(ctx.state, 'observation', null),
       }),
-    recover: (raised) =>
+    recover: (raised) => {
+      ctx.state.blindEscalatedAt = null;
       emit(ctx, {
         type: 'OBSERVATION_RECOVERED',
         severity: 'info',
         summary: `The monitor reads the master from ZooKeeper again after ${formatDuration(ctx.time - raised.since)}`,
         facts: { since: iso(raised.since), blindForMs: ctx.time - raised.since },
         incident: resolveKey(ctx.state, raised.incidentKey, 'observation'),
-      }),
+      });
+    },
   });
+}
+
+/**
+ * A blind monitor is an unwatched cluster: once OBSERVATION_FAILED has lasted `blindCriticalMs`, it
+ * is updated to critical, once, saying that nobody is watching (not that the cluster is down).
+ */
+export function escalateBlindness(ctx: Context, policy: DetectionPolicy): void {
+  const observation = ctx.state.observation;
+  if (observation.kind !== 'raised' || (ctx.state.blindEscalatedAt ?? null) !== null) return;
+  if (ctx.time - observation.since < policy.blindCriticalMs) return;
+  emit(ctx, {
+    type: 'OBSERVATION_FAILED',
+    severity: 'critical',
+    summary: `Nobody is watching ${ctx.state.cluster}: the monitor has not been able to read ZooKeeper for ${formatDuration(ctx.time - observation.since)}. This says nothing about the cluster itself; a failover now would go unannounced`,
+    facts: { since: iso(observation.since), blindForMs: ctx.time - observation.since, escalated: true },
+    steps: [
+      "Restore the monitor's path to ZooKeeper (network, security groups, DNS, the monitor's host), or watch the cluster another way meanwhile.",
+    ],
+    incident: { action: 'update', key: observation.incidentKey },
+  });
+  ctx.state.blindEscalatedAt = ctx.time;
 }

@@ -136,22 +136,18 @@ export async function probeZooKeeperServer(
 }
 
 /**
- * Quorum from the servers' answers: true when a majority serves; false when so many are known not to
- * serve that no majority can; otherwise a successful read through a session proves one (a server
- * cut off from its quorum does not serve reads), and without one we cannot tell (null).
+ * Quorum from the servers' own answers, never from the monitor's failure to reach them. True when a
+ * server serves (ZooKeeper serves only inside a quorum) or a read through a session succeeded (a
+ * server cut off from its quorum does not serve reads). False only on positive evidence: a server
+ * answered that it is not serving and none serves. Otherwise (no server answered: the monitor may
+ * be cut off while the ensemble is fine) it cannot tell: null.
  */
 export function quorumOf(
   servers: readonly ZooKeeperServerObservation[],
   readSucceeded: boolean,
 ): boolean | null {
-  const majority = Math.floor(servers.length / 2) + 1;
-  const serving = servers.filter((server) => server.serving).length;
-  const down = servers.filter(
-    (server) => server.state === 'not_serving' || server.state === 'unreachable',
-  ).length;
-  if (serving >= majority) return true;
-  if (servers.length - down < majority) return false;
-  return readSucceeded ? true : null;
+  if (readSucceeded || servers.some((server) => server.serving)) return true;
+  return servers.some((server) => server.state === 'not_serving') ? false : null;
 }
 
 /** Splits `host:port[,host:port...]` into its servers. */

@@ -7,6 +7,7 @@ import { watchCluster } from '../../shared/observe/watcher.ts';
 import type { Store } from '../../shared/record/index.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import type { DremioNodeOptions } from '../support/dremio/options.ts';
+import { ZooKeeperLink } from '../support/dremio/zookeeper-link.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import { clusterConfigFor } from '../support/monitor-config.ts';
 import { recordingStore } from '../support/recording-store.ts';
@@ -54,6 +55,8 @@ describe('detect and record on the bench: real ZooKeeper, emulated Dremio, dynal
     clusterId: string,
     policy: Partial<DetectionPolicy>,
     nodes: Partial<DremioNodeOptions> = {},
+    /** How the monitor reaches ZooKeeper (a relay the test can cut); Dremio always reaches it directly. */
+    monitorConnect?: string,
   ) {
     const dremio: EmulatedCluster = await startDremioCluster({
       zookeeper: zk.connectString,
@@ -61,7 +64,7 @@ describe('detect and record on the bench: real ZooKeeper, emulated Dremio, dynal
       common: { clusterId, sessionTimeoutMs: SESSION_MS, startupDelayMs: 1500, exitDelayMs: 100, ...nodes },
     });
     t.after(() => dremio.stop());
-    const config = clusterConfigFor(dremio, zk.connectString, {
+    const config = clusterConfigFor(dremio, monitorConnect ?? zk.connectString, {
       name: clusterId,
       zookeeper: { operationTimeoutMs: 500, connectTimeoutMs: 800, sessionTimeoutMs: 4000 },
       // Dremio's session is 2.5 s here: probe fast enough to see the master refuse before it expires.
@@ -190,5 +193,34 @@ describe('detect and record on the bench: real ZooKeeper, emulated Dremio, dynal
     const list = await types();
     assert.ok(!list.includes('MASTER_DOWN'), `no MASTER_DOWN in ${list.join(', ')}`);
     assert.ok(!list.includes('FAILOVER_COMPLETED'));
+  });
+
+  it('the monitor cut off from every ZooKeeper server: OBSERVATION_FAILED with the coordinators as witness, never QUORUM_LOST or MASTER_DOWN', async (t) => {
+    const link = new ZooKeeperLink();
+    await link.open(zk.connectString);
+    t.after(() => link.close());
+    const { types, events } = await monitored(t, 'blind', FAST, {}, link.connectString);
+    link.cut();
+    try {
+      await waitUntil(types, (list) => list.includes('OBSERVATION_FAILED'), {
+        what: 'observation failed',
+        timeoutMs: 15_000,
+      });
+      // Longer than the confirmations of quorum loss and MASTER_DOWN.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      link.restore();
+    }
+    await waitUntil(types, (list) => list.includes('OBSERVATION_RECOVERED'), {
+      what: 'observation recovered',
+      timeoutMs: 20_000,
+    });
+    const recorded = await events();
+    const list = recorded.map((event) => event.type);
+    for (const type of ['ZOOKEEPER_QUORUM_LOST', 'ZOOKEEPER_DEGRADED', 'MASTER_DOWN', 'FAILOVER_COMPLETED']) {
+      assert.ok(!list.includes(type as (typeof list)[number]), `no ${type} in ${list.join(', ')}`);
+    }
+    const failed = recorded.find((event) => event.type === 'OBSERVATION_FAILED');
+    assert.match(failed?.summary ?? '', /still answer OK, so Dremio itself has ZooKeeper and a master/);
   });
 });

@@ -213,6 +213,60 @@ const observationCases: Case[] = [
     },
   },
   {
+    name: 'no ZooKeeper server answers: OBSERVATION_FAILED (blind), never QUORUM_LOST or DEGRADED; the coordinators witness',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 3, S10, {
+        reachable: false,
+        quorum: null,
+        servers: ['unreachable', 'unreachable', 'unreachable'],
+      }),
+    ],
+    expect: ['OBSERVATION_FAILED'],
+    check: ({ events }) => {
+      assert.equal(events[0]?.severity, 'warning');
+      assert.match(events[0]?.summary ?? '', /coordinators 10\.0\.0\.11, 10\.0\.0\.21 still answer OK/);
+      assert.deepEqual(events[0]?.facts.coordinators, [
+        { address: A_ADDRESS, role: 'master-candidate', answer: 'ok' },
+        { address: B_ADDRESS, role: 'master-candidate', answer: 'refused' },
+        { address: C_ADDRESS, role: 'coordinator', answer: 'ok' },
+      ]);
+    },
+  },
+  {
+    name: 'blindness that lasts blindCriticalMs becomes critical, once: nobody is watching',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(10), 2, S10, { reachable: false }),
+      // Blind since the first unreadable snapshot (10 s): 300 s later, at 310 s.
+      { tick: at(309) },
+      { tick: at(310) },
+      { tick: at(900) },
+      snapshot(at(901)),
+    ],
+    expect: ['OBSERVATION_FAILED', 'OBSERVATION_FAILED', 'OBSERVATION_RECOVERED'],
+    check: ({ events, steps }) => {
+      assert.deepEqual(types(steps[4] ?? []), ['OBSERVATION_FAILED']);
+      const escalated = events[1];
+      assert.equal(escalated?.severity, 'critical');
+      assert.equal(escalated?.incidentAction, 'update');
+      assert.equal(escalated?.incidentKey, events[0]?.incidentKey);
+      assert.match(escalated?.summary ?? '', /Nobody is watching prod/);
+      assert.match(escalated?.summary ?? '', /says nothing about the cluster itself/);
+    },
+  },
+  {
+    name: 'while blind: never MASTER_DOWN, TAKEOVER_OVERDUE or a failover, however long',
+    frames: [snapshot(at(0)), ...series(at(10), 60, S10, { reachable: false, master: null })],
+    expect: ['OBSERVATION_FAILED', 'OBSERVATION_FAILED'],
+  },
+  {
+    name: 'the blindness threshold is a policy',
+    frames: [snapshot(at(0)), ...series(at(10), 2, S10, { reachable: false }), { tick: at(70) }],
+    policy: defaultPolicy({ blindCriticalMs: 60_000 }),
+    expect: ['OBSERVATION_FAILED', 'OBSERVATION_FAILED'],
+  },
+  {
     name: 'a single unreadable snapshot is not OBSERVATION_FAILED',
     frames: [snapshot(at(0)), snapshot(at(10), { reachable: false }), snapshot(at(20))],
     expect: [],

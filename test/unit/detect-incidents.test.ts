@@ -113,6 +113,7 @@ describe('defaultPolicy', () => {
         sessionTimeoutMs: null,
         standbyStartupBudgetMs: 180_000,
         coordinatorDownMs: 5000,
+        blindCriticalMs: 300_000,
         minimumExecutors: 0,
         flapChanges: 3,
         flapWindowMs: 1_800_000,

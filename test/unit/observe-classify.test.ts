@@ -142,26 +142,45 @@ describe('quorumOf', () => {
   const cases: Array<[string, ZooKeeperServerObservation['state'][], boolean, boolean | null]> = [
     ['3 of 3 serving', ['serving', 'serving', 'serving'], true, true],
     ['2 of 3 serving', ['serving', 'serving', 'unreachable'], true, true],
-    ['1 of 3 serving, 2 down', ['serving', 'unreachable', 'not_serving'], true, false],
+    [
+      '1 of 3 serving: it serves only inside a quorum',
+      ['serving', 'unreachable', 'not_serving'],
+      false,
+      true,
+    ],
     ['standalone serving', ['serving'], true, true],
-    ['standalone down', ['unreachable'], false, false],
+    ['standalone says it is not serving', ['not_serving'], false, false],
+    [
+      'one says not serving, the others unreachable',
+      ['not_serving', 'unreachable', 'unreachable'],
+      false,
+      false,
+    ],
+    [
+      'no server answers: the monitor may be cut off',
+      ['unreachable', 'unreachable', 'unreachable'],
+      false,
+      null,
+    ],
+    ['standalone unreachable: cannot tell', ['unreachable'], false, null],
     ['whitelist hides all, reads work', ['unknown', 'unknown', 'unknown'], true, true],
     ['whitelist hides all, no reads', ['unknown', 'unknown', 'unknown'], false, null],
-    ['1 serving, 1 unknown, 1 down, no reads', ['serving', 'unknown', 'unreachable'], false, null],
+    ['a read proves a quorum whatever the words say', ['not_serving', 'unreachable', 'unknown'], true, true],
   ];
   for (const [name, states, readSucceeded, expected] of cases) {
     it(`${name}: ${expected}`, () => {
       assert.equal(quorumOf(states.map(server), readSucceeded), expected);
     });
   }
-  it('never claims a quorum against a majority known down', () => {
+  it('says the quorum is lost only when a server itself says it is not serving and none serves', () => {
     const state = fc.constantFrom('serving', 'not_serving', 'unreachable', 'unknown') as fc.Arbitrary<
       ZooKeeperServerObservation['state']
     >;
     fc.assert(
       fc.property(fc.array(state, { minLength: 1, maxLength: 7 }), fc.boolean(), (states, read) => {
-        const down = states.filter((s) => s === 'not_serving' || s === 'unreachable').length;
-        if (down > states.length / 2) assert.equal(quorumOf(states.map(server), read), false);
+        const lost = quorumOf(states.map(server), read) === false;
+        const evidence = states.includes('not_serving') && !states.includes('serving') && !read;
+        assert.equal(lost, evidence);
       }),
     );
   });
