@@ -9,22 +9,11 @@ import { judgeMaster } from './master.ts';
 import { checkTakeover } from './master-down.ts';
 import type { DetectionPolicy } from './policy.ts';
 import { cloneState, type DetectorState, initialState, type Transition } from './state.ts';
+import { canSeeMaster } from './visibility.ts';
+
+export { canSeeMaster } from './visibility.ts';
+
 import { escalateBlindness, judgeObservation, judgeZooKeeper } from './zookeeper.ts';
-
-const MASTER_REGISTRATION = /\/master\/[^/]+$/;
-
-/**
- * Whether the snapshot lets us judge the master: Dremio's tree was read, the quorum is not known
- * lost, and no registration under B/master failed to decode. Otherwise the master state is frozen:
- * a failure to observe is never a master down.
- */
-export function canSeeMaster(snapshot: Snapshot): boolean {
-  const zookeeper = snapshot.zookeeper;
-  if (!zookeeper.reachable || zookeeper.quorum === false) return false;
-  return !snapshot.problems.some(
-    (problem) => problem.kind === 'undecodable_registration' && MASTER_REGISTRATION.test(problem.where),
-  );
-}
 
 /**
  * Judges one snapshot against what came before; also runs what `tick` runs. Pure: no I/O, no

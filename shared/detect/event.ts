@@ -32,6 +32,8 @@ export const EVENT_TYPES = [
   'REMEDIATION_SUCCEEDED',
   'REMEDIATION_FAILED',
   'REMEDIATION_BLOCKED',
+  // Added after the others, so that the order (and every stored or sample id derived from it) holds.
+  'COORDINATOR_UNREACHABLE',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

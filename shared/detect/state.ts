@@ -128,6 +128,11 @@ export type ZooKeeperTrack =
 export interface CoordinatorTrack {
   address: string;
   condition: Condition;
+  /**
+   * What a raised condition means: `unreachable`, the monitor gets no answer but Dremio still counts
+   * the coordinator (its registration lives); `down`, both agree. Absent in states stored before: down.
+   */
+  verdict?: 'unreachable' | 'down';
 }
 
 export interface LeadershipTrack {

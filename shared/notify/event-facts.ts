@@ -101,6 +101,12 @@ const FACTS: { readonly [T in EventType]: FactsOf } = {
     fact('Master', masterName(f.master) ?? (f.master === null ? 'none registered' : undefined)),
     fact('Lasted', duration(between(f.since, event.at))),
   ],
+  COORDINATOR_UNREACHABLE: (_, f) => [
+    fact('Coordinator', text(f.address)),
+    fact('Answer', joinDefined([answerText(f.answer), num(f.probes) ? `for ${f.probes} probes` : undefined])),
+    fact('In ZooKeeper', 'still registered: Dremio counts it'),
+    fact('Not answering since', time(f.since)),
+  ],
   COORDINATOR_DOWN: (_, f) => [
     fact('Coordinator', text(f.address)),
     fact('Answer', joinDefined([answerText(f.answer), num(f.probes) ? `for ${f.probes} probes` : undefined])),

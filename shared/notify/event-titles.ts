@@ -43,6 +43,7 @@ const TITLES: { readonly [T in EventType]: TitleOf } = {
   ZK_SESSION_RENEWED: (_, f) => `Master ${addressOf(f.master) ?? ''} renewed its ZooKeeper session`,
   SPLIT_BRAIN_SUSPECTED: (_, f) => `Split brain suspected: ${list(f.masters).length || 'several'} masters`,
   SPLIT_BRAIN_RESOLVED: () => 'Split brain over: one master',
+  COORDINATOR_UNREACHABLE: (_, f) => `Coordinator ${text(f.address) ?? ''} not answering the monitor`,
   COORDINATOR_DOWN: (_, f) => `Coordinator ${text(f.address) ?? ''} down`,
   COORDINATOR_RECOVERED: (_, f) => `Coordinator ${text(f.address) ?? ''} recovered`,
   EXECUTORS_LOW: (_, f) => `Executors low: ${countOf(f)}`,

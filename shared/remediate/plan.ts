@@ -234,8 +234,9 @@ function addNeeds(run: Run, events: readonly MonitorEvent[]): void {
     }
   }
   // A coordinator still down by the detector's account is a need even if its event came before.
+  // One only unreachable from the monitor (Dremio still counts it) is never restarted.
   for (const track of run.detector.coordinators) {
-    if (track.condition.kind === 'raised') {
+    if (track.condition.kind === 'raised' && (track.verdict ?? 'down') === 'down') {
       addNeed(run, track.address, 'coordinator-down', track.condition.since, null);
     }
   }
@@ -267,7 +268,11 @@ function addNeed(run: Run, address: string, reason: NeedReason, since: number, c
 function metBy(run: Run, need: Need): string | null {
   const coordinator = coordinatorAt(run.snapshot, need.address);
   if (!coordinator) return 'no longer a configured coordinator';
-  if (need.reason === 'coordinator-down') return coordinator.http.kind === 'ok' ? 'answers OK again' : null;
+  if (need.reason === 'coordinator-down') {
+    if (coordinator.http.kind === 'ok') return 'answers OK again';
+    // Two witnesses before acting: while Dremio counts it, only the monitor's path may be broken.
+    return coordinator.registered ? 'registered in ZooKeeper again' : null;
+  }
   const master = run.snapshot.master;
   if (run.snapshot.masters.length === 1 && master && lower(master.address) === lower(need.address)) {
     return 'is the master again';

@@ -134,14 +134,15 @@ describe('dremio-ha-monitor watch, events, status, ack, maintenance', () => {
     coordinator.command({ kind: 'http', behaviour: { kind: 'zombie' } });
     const { value } = await waitUntil(
       recorded,
-      (events) => events.some((e) => e.type === 'COORDINATOR_DOWN'),
+      // A hung coordinator keeps its registration: unreachable from the monitor, not down.
+      (events) => events.some((e) => e.type === 'COORDINATOR_UNREACHABLE'),
       {
-        what: 'coordinator down',
+        what: 'coordinator unreachable',
         timeoutMs: 15_000,
         intervalMs: 200,
       },
     );
-    const key = value.find((e) => e.type === 'COORDINATOR_DOWN')?.incidentKey ?? '';
+    const key = value.find((e) => e.type === 'COORDINATOR_UNREACHABLE')?.incidentKey ?? '';
     const ack = await run(['ack', key, '--by', 'alice', '--reason', 'restarting it', ...store]);
     assert.equal(ack.code, 0, ack.stderr);
     assert.match(ack.stdout, /INCIDENT_ACKNOWLEDGED/);

@@ -268,6 +268,26 @@ const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
     incidentKey: `${CLUSTER}/coordinator/${id}`,
     incidentAction: 'open',
   }),
+  COORDINATOR_UNREACHABLE: (id) => ({
+    severity: 'warning',
+    at: at(15),
+    summary: `Coordinator ${C} does not answer the monitor (server_status refused for 5 s) but is still registered in ZooKeeper: either it died and Dremio drops it when its session expires, or the monitor's path to it is broken. It is not restarted while registered`,
+    facts: {
+      address: C,
+      webUrl: `http://${C}:9047`,
+      registered: true,
+      registrationKnown: true,
+      answer: { kind: 'refused', latencyMs: 0.8 },
+      probes: 6,
+      since: at(10),
+    },
+    steps: [
+      `Check Dremio on ${C} (process, server.log, host): if it died, COORDINATOR_DOWN follows when its ZooKeeper session expires.`,
+      `If it runs, check the path from the monitor to http://${C}:9047 (port, security group, proxy, TLS).`,
+    ],
+    incidentKey: `${CLUSTER}/coordinator/${id}`,
+    incidentAction: 'open',
+  }),
   COORDINATOR_RECOVERED: () => ({
     severity: 'info',
     at: at(250),

@@ -29,10 +29,10 @@ interface Case {
 
 const coordinatorCases: Case[] = [
   {
-    name: 'COORDINATOR_DOWN once timeouts lasted noAnswerMs, COORDINATOR_RECOVERED at the first OK',
+    name: 'COORDINATOR_DOWN once timeouts lasted noAnswerMs and its registration is gone, COORDINATOR_RECOVERED at the first OK',
     frames: [
-      ...series(at(0), 3, S10, { http: { [C_ADDRESS]: 'timeout' } }),
-      snapshot(at(30), { http: { [C_ADDRESS]: 'refused' } }),
+      ...series(at(0), 3, S10, { http: { [C_ADDRESS]: 'timeout' }, unregistered: [C_ADDRESS] }),
+      snapshot(at(30), { http: { [C_ADDRESS]: 'refused' }, unregistered: [C_ADDRESS] }),
       snapshot(at(40)),
     ],
     expect: ['COORDINATOR_DOWN', 'COORDINATOR_RECOVERED'],
@@ -41,12 +41,41 @@ const coordinatorCases: Case[] = [
       const [down, up] = events;
       assert.equal(down?.severity, 'warning');
       assert.equal(down?.facts.address, C_ADDRESS);
-      assert.match(down?.summary ?? '', /10\.0\.0\.21/);
+      assert.equal(down?.facts.registered, false);
+      assert.match(down?.summary ?? '', /10\.0\.0\.21.*no longer registered/);
       assert.match(down?.incidentKey ?? '', /^prod\/coordinator\//);
       assert.equal(up?.incidentKey, down?.incidentKey);
       assert.equal(up?.incidentAction, 'resolve');
       assert.deepEqual(state.incidents, []);
     },
+  },
+  {
+    name: 'not answering but still registered: COORDINATOR_UNREACHABLE, then COORDINATOR_DOWN when the registration goes, one incident',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(1), 6, SECOND, { http: { [C_ADDRESS]: 'refused' } }),
+      ...series(at(7), 30, SECOND, { http: { [C_ADDRESS]: 'refused' } }),
+      snapshot(at(40), { http: { [C_ADDRESS]: 'refused' }, unregistered: [C_ADDRESS] }),
+      snapshot(at(41), { http: { [C_ADDRESS]: 'refused' }, unregistered: [C_ADDRESS] }),
+    ],
+    expect: ['COORDINATOR_UNREACHABLE', 'COORDINATOR_DOWN'],
+    check: ({ events, state }) => {
+      const [unreachable, down] = events;
+      assert.equal(unreachable?.at, new Date(at(6)).toISOString(), 'announced after coordinatorDownMs');
+      assert.match(unreachable?.summary ?? '', /still registered in ZooKeeper/);
+      assert.equal(down?.incidentAction, 'update');
+      assert.equal(down?.incidentKey, unreachable?.incidentKey);
+      assert.equal(state.coordinators[0]?.verdict, 'down');
+    },
+  },
+  {
+    name: 'a monitor blind to ZooKeeper never takes a missing registration for a gone one',
+    frames: [
+      snapshot(at(0)),
+      ...series(at(1), 8, SECOND, { http: { [C_ADDRESS]: 'refused' }, reachable: false }),
+    ],
+    expect: ['OBSERVATION_FAILED', 'COORDINATOR_UNREACHABLE'],
+    check: ({ events }) => assert.equal(events[1]?.facts.registrationKnown, false),
   },
   {
     name: '503 MASTER_DOWN while no master is registered is the master fault, not the coordinator',
@@ -56,7 +85,7 @@ const coordinatorCases: Case[] = [
   {
     name: '503 MASTER_DOWN while a master is registered counts',
     frames: series(at(0), 3, S10, { http: { [C_ADDRESS]: 'master_down' } }),
-    expect: ['COORDINATOR_DOWN'],
+    expect: ['COORDINATOR_UNREACHABLE'],
   },
   {
     name: 'a standby master candidate that refuses is normal',
@@ -64,29 +93,29 @@ const coordinatorCases: Case[] = [
     expect: [],
   },
   {
-    name: 'TLS errors and unexpected answers count as down',
+    name: 'TLS errors and unexpected answers count',
     frames: [
-      ...series(at(0), 2, S10, { http: { [C_ADDRESS]: 'tls_error' } }),
-      snapshot(at(20), { http: { [C_ADDRESS]: 'unexpected' } }),
+      ...series(at(0), 2, S10, { http: { [C_ADDRESS]: 'tls_error' }, unregistered: [C_ADDRESS] }),
+      snapshot(at(20), { http: { [C_ADDRESS]: 'unexpected' }, unregistered: [C_ADDRESS] }),
     ],
     expect: ['COORDINATOR_DOWN'],
   },
   {
-    name: 'refusals: down after coordinatorDownMs (5 s), over two probes at least',
+    name: 'refusals: announced after coordinatorDownMs (5 s), over two probes at least',
     frames: [
       snapshot(at(0)),
-      ...series(at(1), 5, SECOND, { http: { [C_ADDRESS]: 'refused' } }),
-      snapshot(at(6), { http: { [C_ADDRESS]: 'refused' } }),
+      ...series(at(1), 5, SECOND, { http: { [C_ADDRESS]: 'refused' }, unregistered: [C_ADDRESS] }),
+      snapshot(at(6), { http: { [C_ADDRESS]: 'refused' }, unregistered: [C_ADDRESS] }),
     ],
     expect: ['COORDINATOR_DOWN'],
     check: ({ steps, events }) => {
       // Refused from 1 s: 5 s have passed at the probe of 6 s.
       assert.deepEqual(types(steps[6] ?? []), ['COORDINATOR_DOWN']);
-      assert.match(events[0]?.summary ?? '', /failing for 5 s \(6 probes\)/);
+      assert.match(events[0]?.summary ?? '', /failing for 5 s/);
     },
   },
   {
-    name: 'a timeout waits longer than a refusal: 5 s of timeouts are not down',
+    name: 'a timeout waits longer than a refusal: 5 s of timeouts are nothing yet',
     frames: [
       snapshot(at(0)),
       ...series(at(1), 6, SECOND, { http: { [C_ADDRESS]: 'timeout' } }),

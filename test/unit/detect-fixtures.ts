@@ -73,6 +73,8 @@ export interface Scene {
   readonly executors?: number;
   readonly sessionTimeoutMs?: number | null;
   readonly problems?: readonly ObservationProblem[];
+  /** Coordinators whose registration is gone (by address); default none. */
+  readonly unregistered?: readonly string[];
 }
 
 export function status(kind: ServerStatusKind): ServerStatus {
@@ -143,7 +145,10 @@ export function snapshot(at: number, scene: Scene = {}): Snapshot {
       address,
       role,
       webUrl: `http://${address}:9047`,
-      registered: reachable && (address === master?.address || role === 'coordinator'),
+      registered:
+        reachable &&
+        !scene.unregistered?.includes(address) &&
+        (address === master?.address || role === 'coordinator'),
       isMaster: master?.address === address,
       http: status(scene.http?.[address] ?? defaultAnswer(address, role, worldMaster)),
     })),

@@ -188,7 +188,10 @@ describe('maintenance windows', () => {
       addMaintenance(replay([snapshot(at(0))]).state, { ...window, start: at(0) }, at(1), idGenerator('M')),
     );
     const run = replay(
-      [...series(at(10), 3, S10, { http: { [C_ADDRESS]: 'refused' } }), { tick: at(40) + 45 * MINUTE }],
+      [
+        ...series(at(10), 3, S10, { http: { [C_ADDRESS]: 'refused' }, unregistered: [C_ADDRESS] }),
+        { tick: at(40) + 45 * MINUTE },
+      ],
       policy,
       started.state,
     );

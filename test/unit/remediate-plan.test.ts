@@ -51,7 +51,7 @@ const at = (seconds: number) => T0 + seconds * SECOND;
 /** After the failover: B is the master and answers, A is gone. */
 const B_MASTER: Scene = { master: B };
 /** B is the master, C does not answer. */
-const C_DOWN: Scene = { master: B, http: { [C_ADDRESS]: 'timeout' } };
+const C_DOWN: Scene = { master: B, http: { [C_ADDRESS]: 'timeout' }, unregistered: [C_ADDRESS] };
 
 /** Runs the planner over time, keeping its state, as the monitor does. */
 class Planner {
@@ -243,6 +243,30 @@ describe('remediation planner: triggers', () => {
     assert.equal(result.events[0]?.facts.cause, null);
   });
 
+  it('never restarts a coordinator Dremio still counts: unreachable from the monitor, or registered again', () => {
+    const planner = new Planner();
+    planner.detector = {
+      ...initialState(CLUSTER),
+      coordinators: [
+        {
+          address: C_ADDRESS,
+          condition: { kind: 'raised', since: at(-600), incidentKey: 'prod/coordinator/x' },
+          verdict: 'unreachable',
+        },
+      ],
+    };
+    const stillRegistered: Scene = { master: B, http: { [C_ADDRESS]: 'refused' } };
+    planner.runs(0, 600, 30, stillRegistered);
+    assert.deepEqual(planner.actions, [], 'unreachable from the monitor is never restarted');
+    assert.deepEqual(planner.state?.needs, []);
+    // A COORDINATOR_DOWN whose coordinator registered again before the restart: the need is met.
+    const again = new Planner();
+    again.run(0, C_DOWN);
+    again.run(60, stillRegistered, [coordinatorDown(C_ADDRESS, 60)]);
+    again.runs(70, 400, 30, stillRegistered);
+    assert.deepEqual(again.actions, []);
+  });
+
   it('never restarts a master candidate for COORDINATOR_DOWN, nor a node that is not configured', () => {
     const planner = new Planner();
     planner.run(0);
@@ -285,7 +309,11 @@ describe('remediation planner: triggers', () => {
 
   it('resolves the incident of a need met without a restart, once it had paged', () => {
     const planner = new Planner();
-    const silentMaster: Scene = { master: B, http: { [B_ADDRESS]: 'timeout', [C_ADDRESS]: 'timeout' } };
+    const silentMaster: Scene = {
+      master: B,
+      http: { [B_ADDRESS]: 'timeout', [C_ADDRESS]: 'timeout' },
+      unregistered: [C_ADDRESS],
+    };
     const blocked = planner.run(0, silentMaster, [coordinatorDown(C_ADDRESS, 0)]);
     assert.equal(blocked.events[0]?.facts.rule, 'master-unhealthy');
     planner.run(10, silentMaster);

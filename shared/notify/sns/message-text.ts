@@ -22,6 +22,7 @@ const TITLES: { readonly [T in EventType]: string } = {
   ZK_SESSION_RENEWED: 'Master renewed its ZooKeeper session',
   SPLIT_BRAIN_SUSPECTED: 'Split brain suspected',
   SPLIT_BRAIN_RESOLVED: 'Split brain resolved',
+  COORDINATOR_UNREACHABLE: 'Coordinator not answering the monitor',
   COORDINATOR_DOWN: 'Coordinator down',
   COORDINATOR_RECOVERED: 'Coordinator recovered',
   EXECUTORS_LOW: 'Too few executors',
