@@ -427,15 +427,18 @@ function block(run: Run, need: Need, blocks: readonly Block[]): void {
     });
     return;
   }
+  const noStandby = leavesNoStandby(run, need);
   const event = needEvent(run, need, {
     type: 'REMEDIATION_BLOCKED',
-    severity: 'warning',
+    // A failed master held back with no other candidate left: the next failure of the master is an outage.
+    severity: noStandby ? 'critical' : 'warning',
     summary: `Restart of ${need.address} (${REASON_TEXT[need.reason]}) is blocked: ${ruleText(run, chosen.rule)}; ${
       chosen.until === null
         ? 'the monitor acts once that clears'
         : `the monitor acts after ${iso(chosen.until)} if it is still needed`
-    }`,
+    }${noStandby ? '. Until it runs again the cluster has no standby: a failure of the master is an outage' : ''}`,
     facts: {
+      noStandby,
       rule: chosen.rule,
       until: chosen.until === null ? null : iso(chosen.until),
       target: targetFacts(run, need),
@@ -455,6 +458,20 @@ function block(run: Run, need: Need, blocks: readonly Block[]): void {
     ...chosen,
     eventId: event.id,
   });
+}
+
+/**
+ * Whether holding back this restart leaves the cluster without any standby: the need is a failed
+ * master candidate and every other configured master candidate is the master or failed too.
+ */
+function leavesNoStandby(run: Run, need: Need): boolean {
+  if (need.reason !== 'failed-master') return false;
+  const failed = new Set(
+    run.state.needs.filter((one) => one.reason === 'failed-master').map((one) => lower(one.address)),
+  );
+  return !run.snapshot.coordinators.some(
+    (node) => node.role === 'master-candidate' && !node.isMaster && !failed.has(lower(node.address)),
+  );
 }
 
 function act(run: Run, need: Need): void {

@@ -194,6 +194,27 @@ describe('remediation planner: triggers', () => {
     assert.deepEqual(state?.actionsAt, [at(60) + 20]);
   });
 
+  it("a block that leaves the cluster without a standby is critical; a coordinator's is a warning", () => {
+    const starting: Scene = { master: B, http: { [B_ADDRESS]: 'refused' } };
+    // Two master candidates: B is the master, A failed. Held back, A leaves no standby at all.
+    const master = new Planner();
+    master.run(0, starting, [failover(A, B, 0)]);
+    const [blocked] = master.runs(10, 120, 10, starting).flatMap((result) => result.events);
+    assert.equal(blocked?.type, 'REMEDIATION_BLOCKED');
+    assert.equal(blocked?.severity, 'critical');
+    assert.equal(blocked?.facts.noStandby, true);
+    assert.match(blocked?.summary ?? '', /the cluster has no standby/);
+    // A coordinator held back leaves every standby in place: a warning.
+    const coordinator = new Planner();
+    coordinator.run(0, { ...C_DOWN, http: { [B_ADDRESS]: 'timeout', [C_ADDRESS]: 'timeout' } }, [
+      coordinatorDown(C_ADDRESS, 0),
+    ]);
+    const [held] = coordinator.results.flatMap((result) => result.events);
+    assert.equal(held?.type, 'REMEDIATION_BLOCKED');
+    assert.equal(held?.severity, 'warning');
+    assert.equal(held?.facts.noStandby, false);
+  });
+
   it('waits for a new master that does not answer yet, without paging, within the settle period', () => {
     const planner = new Planner();
     const starting: Scene = { master: B, http: { [B_ADDRESS]: 'refused' } };
@@ -473,8 +494,11 @@ describe('remediation planner: guardrails', () => {
     now?: number;
     detector?: Partial<DetectorState>;
     instances?: ReadonlyMap<string, string>;
+    /** Critical when B is seen as the master: holding A back leaves no standby. */
+    severity?: 'warning' | 'critical';
   }> = [
-    { name: 'no master registered', rule: 'master-unhealthy', scene: { master: null } },
+    // No master seen: B may be the standby taking over, so a warning.
+    { name: 'no master registered', rule: 'master-unhealthy', scene: { master: null }, severity: 'warning' },
     {
       name: 'the master does not answer',
       rule: 'master-unhealthy',
@@ -499,7 +523,12 @@ describe('remediation planner: guardrails', () => {
         },
       },
     },
-    { name: 'ZooKeeper unreachable', rule: 'cannot-observe', scene: { master: B, reachable: false } },
+    {
+      name: 'ZooKeeper unreachable',
+      rule: 'cannot-observe',
+      scene: { master: B, reachable: false },
+      severity: 'warning',
+    },
     {
       name: 'the master registration cannot be decoded',
       rule: 'cannot-observe',
@@ -542,7 +571,16 @@ describe('remediation planner: guardrails', () => {
     },
   ];
 
-  for (const { name, rule, until = null, scene = B_MASTER, now, detector, instances } of cases) {
+  for (const {
+    name,
+    rule,
+    until = null,
+    scene = B_MASTER,
+    now,
+    detector,
+    instances,
+    severity = 'critical',
+  } of cases) {
     it(`blocks the restart of the failed master: ${name} (${rule}), and says so once`, () => {
       const planner = new Planner(POLICY, instances ?? INSTANCES);
       planner.run(0, B_MASTER, [failover(A, B, 0)]);
@@ -552,7 +590,8 @@ describe('remediation planner: guardrails', () => {
       assert.deepEqual(first.actions, []);
       assert.deepEqual(
         first.events.map((event) => [event.type, event.severity, event.incidentAction, event.facts.rule]),
-        [['REMEDIATION_BLOCKED', 'warning', 'open', rule]],
+        // Two master candidates: held back, the failed one leaves the cluster without a standby.
+        [['REMEDIATION_BLOCKED', severity, 'open', rule]],
       );
       const [event] = first.events;
       assert.equal(event?.facts.until, until === null ? null : new Date(until).toISOString());
@@ -786,13 +825,14 @@ describe('remediation planner: reminders and acknowledgement', () => {
     assert.equal(unknown.kind === 'rejected' && unknown.error.kind, 'unknown_incident');
   });
 
-  it('a block that lasts is reminded as well, at warning; nothing is reminded during maintenance', () => {
+  it('a block that lasts is reminded as well, at its severity; nothing is reminded during maintenance', () => {
     const planner = afterFailover();
     const noQuorum: Scene = { master: B, quorum: false };
     for (let seconds = 60; seconds <= 60 + MINUTES_30 + 60; seconds += 60) planner.run(seconds, noQuorum);
     assert.equal(ofType(planner.events, 'REMEDIATION_BLOCKED').length, 1, 'one block per episode');
     const [reminder] = ofType(planner.events, 'INCIDENT_REMINDER');
-    assert.equal(reminder?.severity, 'warning');
+    // No standby while A waits: critical, and so is its reminder.
+    assert.equal(reminder?.severity, 'critical');
 
     const quiet = stoppedNeed().planner;
     quiet.detector = { ...quiet.detector, maintenance: [window('W1', 0, 10 * MINUTES_30)] };
