@@ -69,10 +69,15 @@ try {
       await randomPhase();
       const coordinatorKilledAt = Date.now();
       await cluster.dremio.node('coordinator-a').kill();
+      const announced = await cluster.waitForEvent('COORDINATOR_UNREACHABLE', {
+        from: coordinatorKilledAt,
+        timeoutMs: 30_000,
+      });
       const down = await cluster.waitForEvent('COORDINATOR_DOWN', {
         from: coordinatorKilledAt,
         timeoutMs: 30_000,
       });
+      results.coordinatorAnnounced.push(announced.at - coordinatorKilledAt);
       results.coordinatorDown.push(down.at - coordinatorKilledAt);
     } finally {
       await cluster.close();
