@@ -39,7 +39,8 @@ export async function postJson(options: PostJsonOptions): Promise<SlackExchange>
       headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
       body: JSON.stringify(options.body),
     });
-    const body = await readCapped(response.body, options.bodyLimitBytes);
+    // Redacted before anything shortens it: Slack or a proxy may echo the URL or the token.
+    const body = redact(await readCapped(response.body, options.bodyLimitBytes), options.secrets);
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     return {
       kind: 'answered',

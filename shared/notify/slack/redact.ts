@@ -5,6 +5,8 @@
 
 const MASK = '[redacted]';
 const MIN_FRAGMENT = 6;
+/** A cut-off secret this long or longer is masked; shorter beginnings say nothing useful. */
+const PARTIAL_MIN = 4;
 
 /** Slack webhook paths and tokens, wherever they come from: a second net under the exact secrets. */
 const PATTERNS = [
@@ -32,10 +34,24 @@ export function secretFragments(secret: string): string[] {
   return [...fragments].filter((fragment) => fragment.length >= MIN_FRAGMENT && fragment !== '/');
 }
 
+/**
+ * `text` with every form of `secrets` masked, and a secret cut off at the end of `text` (a body read
+ * up to a byte cap, an excerpt) masked too: what is kept of a secret must not be its first characters.
+ * Redact first, shorten after.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let result = text;
   const fragments = secrets.flatMap(secretFragments).sort((a, b) => b.length - a.length);
   for (const fragment of fragments) result = result.split(fragment).join(MASK);
   for (const pattern of PATTERNS) result = result.replace(pattern, MASK);
+  for (const fragment of fragments) result = maskCutOff(result, fragment);
   return result;
+}
+
+/** Masks the longest beginning of `fragment` (at least PARTIAL_MIN characters) that ends `text`. */
+function maskCutOff(text: string, fragment: string): string {
+  for (let length = Math.min(fragment.length - 1, text.length); length >= PARTIAL_MIN; length -= 1) {
+    if (text.endsWith(fragment.slice(0, length))) return `${text.slice(0, text.length - length)}${MASK}`;
+  }
+  return text;
 }
