@@ -21,7 +21,13 @@ export type ServerStatusKind = ServerStatus['kind'];
 
 /** The raw outcome of one HTTP exchange, before classification. */
 export type HttpExchange =
-  | { readonly kind: 'answered'; readonly statusCode: number; readonly body: string }
+  | {
+      readonly kind: 'answered';
+      readonly statusCode: number;
+      readonly body: string;
+      /** The body went past the read limit: what was read is not the whole answer. */
+      readonly truncated?: boolean;
+    }
   | { readonly kind: 'failed'; readonly code: string; readonly message: string };
 
 const BODY_LIMIT_BYTES = 4096;
@@ -50,7 +56,8 @@ export function classifyServerStatus(exchange: HttpExchange, latencyMs: number):
     if (TLS_CODE.test(exchange.code)) return { kind: 'tls_error', latencyMs, reason: exchange.code };
     return { kind: 'unreachable', latencyMs, reason: exchange.code };
   }
-  const answer = parseJsonString(exchange.body);
+  // Dremio's answer is a few bytes: a body past the limit is not Dremio's "OK", whatever it starts with.
+  const answer = exchange.truncated ? undefined : parseJsonString(exchange.body);
   if (exchange.statusCode === 200 && answer === 'OK') return { kind: 'ok', latencyMs };
   if (exchange.statusCode === 503 && answer === 'MASTER_DOWN') return { kind: 'master_down', latencyMs };
   return {
@@ -126,7 +133,8 @@ export class ServerStatusClient {
         signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         headers: { accept: 'application/json' },
       });
-      return { kind: 'answered', statusCode: response.statusCode, body: await readCapped(response.body) };
+      const { text, truncated } = await readCapped(response.body);
+      return { kind: 'answered', statusCode: response.statusCode, body: text, truncated };
     } catch (error) {
       return {
         kind: 'failed',
@@ -137,18 +145,23 @@ export class ServerStatusClient {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= BODY_LIMIT_BYTES) {
+    if (size > BODY_LIMIT_BYTES) {
       body.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8');
+  return {
+    text: Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8'),
+    truncated: size > BODY_LIMIT_BYTES,
+  };
 }
 
 function errorCode(error: unknown, deadline: AbortSignal): string {
