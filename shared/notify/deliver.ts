@@ -10,9 +10,14 @@ export interface DeliveryPolicy {
   readonly backoffBaseMs: number;
   /** @default 300000 */
   readonly backoffMaxMs: number;
+  /**
+   * The longest wait between attempts of a critical message, so that it goes out within seconds of
+   * the channel answering again. @default 10000
+   */
+  readonly criticalBackoffMaxMs: number;
   /** Bound on one attempt. @default 10000 */
   readonly attemptTimeoutMs: number;
-  /** Deliveries read per channel per round. @default 25 */
+  /** Deliveries read per channel per round (critical ones are picked first among them). @default 100 */
   readonly batch: number;
   /** How long a channel's delivery lease lasts (one deliverer per channel). @default 60000 */
   readonly leaseMs: number;
@@ -22,8 +27,9 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   maxAgeMs: 86_400_000,
   backoffBaseMs: 2000,
   backoffMaxMs: 300_000,
+  criticalBackoffMaxMs: 10_000,
   attemptTimeoutMs: 10_000,
-  batch: 25,
+  batch: 100,
   leaseMs: 60_000,
 };
 
@@ -49,10 +55,13 @@ export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
 }
 
 /**
- * One round of the outbox of a cluster: for each channel, its pending deliveries in commit order.
- * Order is kept: a delivery waiting for its retry holds back the later ones of its channel. A
- * permanent failure, or a delivery older than `maxAgeMs`, is given up and reported as failed (the
- * caller records DELIVERY_FAILED). The retry loop of every notifier is this one.
+ * One round of the outbox of a cluster: for each channel, its pending deliveries, critical first and
+ * otherwise in commit order. Order is kept within an incident: a delivery waiting for its retry holds
+ * back the later ones of its incident, not the other incidents', so a critical page is never held
+ * behind an older message being retried. A failed attempt ends the channel's round (the channel is
+ * likely failing for every message); a delivered one wakes the channel's waiting messages. A permanent
+ * failure, or a delivery older than `maxAgeMs`, is given up and reported as failed (the caller records
+ * DELIVERY_FAILED). The retry loop of every notifier is this one.
  *
  * The only duplicate that can happen: the process dies after the channel accepted a message and
  * before its delivery is marked; the next round sends it again. Nothing else is ever sent twice.
@@ -79,6 +88,25 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryR
   return round;
 }
 
+/**
+ * The next delivery to attempt: among the first pending delivery of each incident, a critical one
+ * before the others, else the oldest; one still waiting for its retry is not due unless the channel
+ * has just answered (`channelBack`). Null when none is due.
+ */
+export function nextDue(remaining: readonly Delivery[], now: number, channelBack: boolean): Delivery | null {
+  const seen = new Set<string>();
+  let first: Delivery | null = null;
+  for (const delivery of remaining) {
+    const incident = delivery.event.incidentKey;
+    if (seen.has(incident)) continue;
+    seen.add(incident);
+    if (delivery.nextAttemptAt > now && !channelBack) continue;
+    if (delivery.event.severity === 'critical') return delivery;
+    first ??= delivery;
+  }
+  return first;
+}
+
 async function deliverChannel(
   options: DeliverOptions,
   notifier: Notifier,
@@ -86,9 +114,16 @@ async function deliverChannel(
   now: () => number,
   round: { delivered: Delivery[]; retrying: Delivery[]; failed: Delivery[] },
 ): Promise<void> {
-  const pending = await options.store.pendingDeliveries(options.cluster, notifier.channel, policy.batch);
-  for (const delivery of pending) {
-    if (delivery.nextAttemptAt > now()) return;
+  const remaining = [
+    ...(await options.store.pendingDeliveries(options.cluster, notifier.channel, policy.batch)),
+  ];
+  let channelBack = false;
+  for (
+    let delivery = nextDue(remaining, now(), channelBack);
+    delivery;
+    delivery = nextDue(remaining, now(), channelBack)
+  ) {
+    remaining.splice(remaining.indexOf(delivery), 1);
     const route = await options.store.incidentRoute(options.cluster, delivery.event.incidentKey);
     const thread = route?.threads[notifier.channel];
     const outcome = await notifier.send(
@@ -113,6 +148,7 @@ async function deliverChannel(
         );
       }
       round.delivered.push(done);
+      channelBack = true;
       continue;
     }
     const expired = at - delivery.createdAt >= policy.maxAgeMs;
@@ -124,7 +160,11 @@ async function deliverChannel(
       round.failed.push(failed);
       continue;
     }
-    const wait = Math.max(outcome.afterMs ?? 0, backoffMs(attempts, policy));
+    const backoff = Math.min(
+      backoffMs(attempts, policy),
+      delivery.event.severity === 'critical' ? policy.criticalBackoffMaxMs : Number.POSITIVE_INFINITY,
+    );
+    const wait = Math.max(outcome.afterMs ?? 0, backoff);
     const retrying: Delivery = { ...delivery, attempts, lastError: outcome.reason, nextAttemptAt: at + wait };
     await options.store.saveDelivery(retrying);
     round.retrying.push(retrying);

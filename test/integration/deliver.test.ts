@@ -191,4 +191,124 @@ describe('the outbox and its delivery loop, on dynalite', () => {
       list.map((event) => event.id),
     );
   });
+
+  describe('critical first, order within an incident kept', () => {
+    /** A channel that refuses (500, or 429 with Retry-After) the messages of the given incidents. */
+    class PickyChannel implements Notifier {
+      readonly received: string[] = [];
+      readonly refused = new Set<string>();
+      retryAfterMs: number | undefined;
+      constructor(readonly channel: string) {}
+      async send({ event }: Notification): Promise<DeliveryOutcome> {
+        if (this.refused.has(event.incidentKey)) {
+          return this.retryAfterMs === undefined
+            ? { kind: 'retry', reason: 'HTTP 500 from Slack' }
+            : { kind: 'retry', reason: '429', afterMs: this.retryAfterMs };
+        }
+        this.received.push(event.type);
+        return { kind: 'delivered' };
+      }
+    }
+    const event = (
+      cluster: string,
+      at: number,
+      type: MonitorEvent['type'],
+      severity: MonitorEvent['severity'],
+      incident: string,
+    ): MonitorEvent => ({
+      id: monotonicFactory()(at),
+      cluster,
+      type,
+      severity,
+      at: new Date(at).toISOString(),
+      incidentKey: `${cluster}/${incident}`,
+      incidentAction: 'open',
+      summary: type,
+      facts: {},
+    });
+    async function commitEvents(cluster: string, version: number, list: MonitorEvent[]) {
+      const outbox = planOutbox(list, [{ channel: 'slack' }], new Map(), Date.parse(list[0]?.at ?? ''));
+      const result = await dynalite.store.commit(cluster, version, { version }, list, outbox);
+      assert.equal(result.kind, 'committed');
+    }
+    const round = (cluster: string, channel: Notifier, at: number) =>
+      deliverPending({
+        cluster,
+        store: dynalite.store,
+        notifiers: [channel],
+        owner: 'test',
+        context: () => ({}),
+        now: () => at,
+      });
+
+    for (const answer of ['500', '429'] as const) {
+      it(`a MASTER_DOWN is not held behind an info message the channel answers ${answer} to`, async () => {
+        const cluster = `critical-${answer}-${++clusters}`;
+        const channel = new PickyChannel('slack');
+        channel.refused.add(`${cluster}/info`);
+        if (answer === '429') channel.retryAfterMs = 120_000;
+        await commitEvents(cluster, 0, [event(cluster, T0, 'MAINTENANCE_STARTED', 'info', 'info')]);
+        await round(cluster, channel, T0);
+        assert.deepEqual(channel.received, [], 'the info message is retrying');
+        await commitEvents(cluster, 1, [event(cluster, T0 + 500, 'MASTER_DOWN', 'critical', 'master')]);
+        // The info message is not due yet, and when it is, the critical one still goes first.
+        await round(cluster, channel, T0 + 1000);
+        assert.deepEqual(channel.received, ['MASTER_DOWN']);
+      });
+    }
+
+    it('keeps the order within one incident: a critical update waits for the warning before it', async () => {
+      const cluster = `incident-order-${++clusters}`;
+      const channel = new PickyChannel('slack');
+      channel.refused.add(`${cluster}/master`);
+      await commitEvents(cluster, 0, [event(cluster, T0, 'MASTER_UNRESPONSIVE', 'warning', 'master')]);
+      await round(cluster, channel, T0);
+      await commitEvents(cluster, 1, [event(cluster, T0 + 500, 'MASTER_DOWN', 'critical', 'master')]);
+      await round(cluster, channel, T0 + 60_000);
+      assert.deepEqual(channel.received, []);
+      channel.refused.clear();
+      await round(cluster, channel, T0 + 600_000);
+      assert.deepEqual(channel.received, ['MASTER_UNRESPONSIVE', 'MASTER_DOWN']);
+    });
+
+    it('a critical message is retried at least every 10 s; a channel that answers again wakes what waits', async () => {
+      const cluster = `wake-${++clusters}`;
+      const channel = new PickyChannel('slack');
+      channel.refused.add(`${cluster}/master`);
+      channel.refused.add(`${cluster}/info`);
+      await commitEvents(cluster, 0, [
+        event(cluster, T0, 'MASTER_DOWN', 'critical', 'master'),
+        event(cluster, T0 + 1, 'MAINTENANCE_STARTED', 'info', 'info'),
+      ]);
+      let at = T0;
+      let triedAt = T0;
+      for (let attempt = 0; attempt < 12; attempt += 1) {
+        triedAt = at;
+        await round(cluster, channel, at);
+        const [waiting] = await dynalite.store.pendingDeliveries(cluster, 'slack', 1);
+        at = waiting?.nextAttemptAt ?? at;
+      }
+      const pending = await dynalite.store.pendingDeliveries(cluster, 'slack', 10);
+      const critical = pending.find((delivery) => delivery.event.severity === 'critical');
+      assert.ok(critical && critical.attempts >= 10);
+      assert.ok(critical.nextAttemptAt - triedAt <= 10_000, 'capped at 10 s, not 300 s');
+      // The channel answers again: the critical page and then everything waiting, in one round.
+      channel.refused.clear();
+      await round(cluster, channel, at);
+      assert.deepEqual(channel.received, ['MASTER_DOWN', 'MAINTENANCE_STARTED']);
+    });
+
+    it('a message waiting out a long Retry-After goes as soon as the channel accepts another', async () => {
+      const cluster = `wake-retry-after-${++clusters}`;
+      const channel = new PickyChannel('slack');
+      channel.refused.add(`${cluster}/info`);
+      channel.retryAfterMs = 300_000;
+      await commitEvents(cluster, 0, [event(cluster, T0, 'MAINTENANCE_STARTED', 'info', 'info')]);
+      await round(cluster, channel, T0);
+      channel.refused.clear();
+      await commitEvents(cluster, 1, [event(cluster, T0 + 1000, 'COORDINATOR_DOWN', 'warning', 'c')]);
+      await round(cluster, channel, T0 + 2000);
+      assert.deepEqual(channel.received, ['COORDINATOR_DOWN', 'MAINTENANCE_STARTED']);
+    });
+  });
 });
