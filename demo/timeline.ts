@@ -11,7 +11,7 @@ export function printTimeline(result: FailoverResult, print: (line: string) => v
     result.milestones.find((one) => one.source === source && one.what.startsWith(prefix))?.at;
   const figures: Array<[string, number | undefined, number | undefined]> = [
     [
-      'master silent -> MASTER_UNRESPONSIVE recorded',
+      'SIGKILL -> MASTER_UNRESPONSIVE recorded',
       result.killedAt,
       first('MASTER_UNRESPONSIVE', 'audit log'),
     ],
