@@ -1,10 +1,10 @@
-import { hostname } from 'node:os';
 import { secretsManagerReader } from '../shared/config/secrets-manager.ts';
 import type { MonitorEvent } from '../shared/detect/index.ts';
 import { Agent } from '../shared/http/undici.ts';
 import { startMonitorLoop } from '../shared/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
+import { isDeadLocalOwner, localOwner } from '../shared/record/local-owner.ts';
 import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
 import {
   integerFlag,
@@ -48,7 +48,7 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       dispatcher,
       secrets: { getSecret: secretsManagerReader() },
     });
-    const owner = `${hostname()}:${process.pid}`;
+    const owner = localOwner();
     const print = (events: readonly MonitorEvent[]) => {
       for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
     };
@@ -58,6 +58,8 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       observer,
       notifiers,
       owner,
+      // A watch restarted after a crash delivers at once: its dead predecessor's leases are taken over.
+      holderIsDead: (holder) => isDeadLocalOwner(holder),
       delivery: config.delivery,
       intervalMs,
       clockMs,

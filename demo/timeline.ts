@@ -10,11 +10,7 @@ export function printTimeline(result: FailoverResult, print: (line: string) => v
   const first = (prefix: string, source: string) =>
     result.milestones.find((one) => one.source === source && one.what.startsWith(prefix))?.at;
   const figures: Array<[string, number | undefined, number | undefined]> = [
-    [
-      'SIGKILL -> MASTER_UNRESPONSIVE recorded',
-      result.killedAt,
-      first('MASTER_UNRESPONSIVE', 'audit log'),
-    ],
+    ['SIGKILL -> MASTER_UNRESPONSIVE recorded', result.killedAt, first('MASTER_UNRESPONSIVE', 'audit log')],
     ['SIGKILL -> MASTER_DOWN recorded', result.killedAt, first('MASTER_DOWN', 'audit log')],
     ['SIGKILL -> new master serving', result.killedAt, first('master-b answers', 'dremio')],
     [

@@ -35,6 +35,8 @@ export interface MonitorLoopOptions {
   readonly notifiers: ReadonlyMap<string, Notifier>;
   /** Who holds delivery leases: host and process. */
   readonly owner: string;
+  /** Whether a lease holder is known dead (a crashed monitor of this host): its leases are taken over. */
+  readonly holderIsDead?: (owner: string) => boolean;
   readonly delivery?: Partial<DeliveryPolicy>;
   /** Full observations this often. @default 10000 */
   readonly intervalMs?: number;
@@ -107,6 +109,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
             notifiers: options.notifiers,
             owner: options.owner,
             ...(options.delivery ? { policy: options.delivery } : {}),
+            ...(options.holderIsDead ? { holderIsDead: options.holderIsDead } : {}),
           }),
         )
         .then((round) => {

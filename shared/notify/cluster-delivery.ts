@@ -47,6 +47,7 @@ export async function deliverCluster(options: {
   readonly owner: string;
   readonly policy?: Partial<DeliveryPolicy>;
   readonly now?: () => number;
+  readonly holderIsDead?: (owner: string) => boolean;
 }): Promise<DeliveryRound> {
   const names = [...new Set(options.cluster.routes.map((route) => route.channel))];
   const notifiers = names.flatMap((name) => options.notifiers.get(name) ?? []);
@@ -58,6 +59,7 @@ export async function deliverCluster(options: {
     context: (event) => contextFor(options.cluster, event),
     ...(options.now ? { now: options.now } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.holderIsDead ? { holderIsDead: options.holderIsDead } : {}),
   });
   if (round.failed.length > 0) {
     await options.monitor.record((now, newId) =>

@@ -48,6 +48,11 @@ export interface DeliverOptions {
   readonly context: (event: MonitorEvent) => NotificationContext;
   readonly now?: () => number;
   readonly policy?: Partial<DeliveryPolicy>;
+  /**
+   * Whether the holder of a channel's lease is known dead (a crashed monitor on this host): its lease
+   * is taken over at once instead of waiting for it to expire. @default never known
+   */
+  readonly holderIsDead?: (owner: string) => boolean;
 }
 
 export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
@@ -71,13 +76,14 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryR
   const now = options.now ?? Date.now;
   const round = { delivered: [] as Delivery[], retrying: [] as Delivery[], failed: [] as Delivery[] };
   for (const notifier of options.notifiers) {
-    const lease = await options.store.acquireLease(
-      options.cluster,
-      `deliver:${notifier.channel}`,
-      options.owner,
-      policy.leaseMs,
-      now(),
-    );
+    const name = `deliver:${notifier.channel}`;
+    let lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now());
+    if (lease.kind === 'held' && options.holderIsDead?.(lease.lease.owner)) {
+      // A dead holder can send nothing more: taking its lease keeps one deliverer per channel.
+      lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now(), {
+        takeOverFrom: lease.lease.owner,
+      });
+    }
     if (lease.kind === 'held') continue;
     try {
       await deliverChannel(options, notifier, policy, now, round);

@@ -336,6 +336,7 @@ export class DynamoStore implements Store {
     owner: string,
     ttlMs: number,
     now: number,
+    { takeOverFrom }: { readonly takeOverFrom?: string } = {},
   ): Promise<LeaseResult> {
     const key = leaseKey(checkName(cluster, 'cluster'), checkName(name, 'lease name'));
     checkName(owner, 'lease owner');
@@ -350,9 +351,13 @@ export class DynamoStore implements Store {
           new PutCommand({
             TableName: this.tableName,
             Item: { ...key, ...lease, [TTL_ATTRIBUTE]: Math.ceil((now + ttlMs) / 1000) + LEASE_TTL_GRACE_S },
-            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR #expiresAt <= :now',
+            ConditionExpression: `attribute_not_exists(pk) OR #owner = :owner OR #expiresAt <= :now${takeOverFrom === undefined ? '' : ' OR #owner = :dead'}`,
             ExpressionAttributeNames: { '#owner': 'owner', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':owner': owner, ':now': new Date(now).toISOString() },
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':now': new Date(now).toISOString(),
+              ...(takeOverFrom === undefined ? {} : { ':dead': takeOverFrom }),
+            },
           }),
         );
         return { kind: 'acquired', lease };
@@ -363,7 +368,12 @@ export class DynamoStore implements Store {
       }
       const held = await this.#readLease(key);
       // Released or expired since the write was refused: try again.
-      if (held && held.owner !== owner && held.expiresAt > new Date(now).toISOString()) {
+      if (
+        held &&
+        held.owner !== owner &&
+        held.owner !== takeOverFrom &&
+        held.expiresAt > new Date(now).toISOString()
+      ) {
         return { kind: 'held', lease: held };
       }
     }

@@ -66,13 +66,17 @@ export interface Store {
   events(query: EventQuery): Promise<EventPage>;
   /** The clusters that have a state, sorted. */
   clusters(): Promise<string[]>;
-  /** Re-acquiring by the same owner extends the lease; an expired lease can be taken. */
+  /**
+   * Re-acquiring by the same owner extends the lease; an expired lease can be taken, and so can one
+   * held by `takeOverFrom` (a holder the caller knows is dead: it can no longer act).
+   */
   acquireLease(
     cluster: string,
     name: string,
     owner: string,
     ttlMs: number,
     now: number,
+    options?: { readonly takeOverFrom?: string },
   ): Promise<LeaseResult>;
   /** Releases only the owner's own lease; anything else is a no-op. */
   releaseLease(cluster: string, name: string, owner: string): Promise<void>;

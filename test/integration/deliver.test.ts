@@ -192,6 +192,42 @@ describe('the outbox and its delivery loop, on dynalite', () => {
     );
   });
 
+  it('a lease left by a dead deliverer is taken over at once; a live holder is waited for', async () => {
+    const { cluster, list } = await committed(2);
+    // The predecessor crashed in the middle of a round: its lease would last another minute.
+    const held = await dynalite.store.acquireLease(cluster, 'deliver:slack', 'host:4242', 60_000, T0);
+    assert.equal(held.kind, 'acquired');
+    const channel = new ScriptedChannel('slack');
+    const options = {
+      cluster,
+      store: dynalite.store,
+      notifiers: [channel],
+      owner: 'host:5151',
+      context: () => ({}),
+      now: () => T0 + 1000,
+    };
+    await deliverPending({ ...options, holderIsDead: () => false });
+    assert.deepEqual(channel.received, [], 'a live holder is never overtaken');
+    await deliverPending({ ...options, holderIsDead: (owner) => owner === 'host:4242' });
+    assert.deepEqual(
+      channel.received,
+      list.map((event) => event.id),
+    );
+    // Taking over names the dead holder: a lease held by anyone else is still refused.
+    await dynalite.store.acquireLease(cluster, 'deliver:slack', 'host:6262', 60_000, T0 + 2000);
+    const refused = await dynalite.store.acquireLease(
+      cluster,
+      'deliver:slack',
+      'host:7272',
+      60_000,
+      T0 + 3000,
+      {
+        takeOverFrom: 'host:4242',
+      },
+    );
+    assert.equal(refused.kind, 'held');
+  });
+
   describe('critical first, order within an incident kept', () => {
     /** A channel that refuses (500, or 429 with Retry-After) the messages of the given incidents. */
     class PickyChannel implements Notifier {
