@@ -94,12 +94,22 @@ function judgeSnapshot(ctx: Context, snapshot: Snapshot, policy: DetectionPolicy
   const observedGap = state.visibility.kind === 'blind';
   const sessionMs = snapshot.zookeeper.negotiatedSessionTimeoutMs;
   if (sessionMs !== null && sessionMs > 0) state.observedSessionTimeoutMs = sessionMs;
-  judgeZooKeeper(ctx, snapshot, policy);
-  judgeObservation(ctx, snapshot, canSee, policy);
+  // Conditions confirmed over snapshots count only new ZooKeeper observations: a probe round repeats
+  // the last one, which says nothing more about ZooKeeper.
+  const zookeeperAt =
+    snapshot.zookeeperObservedAt === undefined ? ctx.time : Date.parse(snapshot.zookeeperObservedAt);
+  const zookeeperFresh = zookeeperAt > (state.lastZooKeeperObservedAt ?? Number.NEGATIVE_INFINITY);
+  if (zookeeperFresh) {
+    state.lastZooKeeperObservedAt = zookeeperAt;
+    judgeZooKeeper(ctx, snapshot, policy);
+    judgeObservation(ctx, snapshot, canSee, policy);
+  }
   if (canSee) {
     judgeMaster(ctx, snapshot, policy, observedGap);
-    judgeSplitBrain(ctx, snapshot, policy);
-    judgeExecutors(ctx, snapshot, policy);
+    if (zookeeperFresh) {
+      judgeSplitBrain(ctx, snapshot, policy);
+      judgeExecutors(ctx, snapshot, policy);
+    }
     state.visibility = { kind: 'seeing' };
   } else if (state.visibility.kind === 'seeing') {
     state.visibility = { kind: 'blind', since: ctx.time };

@@ -13,6 +13,8 @@ export interface DetectorState {
   lastObservedAt: number | null;
   /** When the latest server_status answers judged were probed: a repeated answer is not a new probe. */
   lastHttpObservedAt?: number | null;
+  /** When ZooKeeper was last observed (tree or four-letter words): a repeated observation counts once. */
+  lastZooKeeperObservedAt?: number | null;
   /** The latest time the time-only transitions ran at (tick, detect, commands): never goes back. */
   clockAt: number | null;
   /** The session timeout ZooKeeper granted in the latest snapshot that said, for TAKEOVER_OVERDUE. */

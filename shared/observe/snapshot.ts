@@ -71,6 +71,11 @@ export interface Snapshot {
    * snapshot taken on a ZooKeeper change carries the latest HTTP results, which are not new probes.
    */
   readonly httpObservedAt?: string;
+  /**
+   * When ZooKeeper (Dremio's tree, the four-letter words) was last observed, when earlier than
+   * `observedAt`: a snapshot taken for a round of probes carries the latest ZooKeeper results.
+   */
+  readonly zookeeperObservedAt?: string;
   readonly durationMs: number;
   readonly durations: { readonly zookeeperMs: number; readonly serversMs: number; readonly httpMs: number };
   readonly zookeeper: ZooKeeperObservation;

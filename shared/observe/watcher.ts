@@ -46,6 +46,7 @@ const round2 = (ms: number) => Math.round(ms * 100) / 100;
 /** The latest result of each of the three observations, joined into a snapshot whenever one changes. */
 class LatestParts {
   httpAt = 0;
+  zookeeperAt = 0;
   #lastEmittedAt = 0;
 
   constructor(
@@ -54,6 +55,7 @@ class LatestParts {
     private httpProblems: readonly ObservationProblem[],
   ) {
     this.httpAt = parts.startedAt;
+    this.zookeeperAt = parts.startedAt;
   }
 
   static from(parts: ObservationParts): LatestParts {
@@ -71,10 +73,12 @@ class LatestParts {
   ) {
     this.parts = { ...this.parts, ...read };
     this.zookeeperProblems = problems;
+    this.zookeeperAt = Date.now();
   }
 
   servers(read: Pick<ObservationParts, 'servers' | 'serversMs'>) {
     this.parts = { ...this.parts, ...read };
+    this.zookeeperAt = Date.now();
   }
 
   http(
@@ -97,7 +101,11 @@ class LatestParts {
       durationMs,
       problems: [...this.zookeeperProblems, ...this.httpProblems],
     };
-    return { ...assembleSnapshot(cluster, parts), httpObservedAt: new Date(this.httpAt).toISOString() };
+    return {
+      ...assembleSnapshot(cluster, parts),
+      httpObservedAt: new Date(this.httpAt).toISOString(),
+      zookeeperObservedAt: new Date(Math.min(this.zookeeperAt, at)).toISOString(),
+    };
   }
 }
 

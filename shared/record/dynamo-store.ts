@@ -37,8 +37,10 @@ import type { CommitResult, EventPage, EventQuery, Lease, LeaseResult, Store, St
 import { type ItemKey, StoreError } from './store-error.ts';
 
 export const DEFAULT_EVENT_RETENTION_MS = 400 * 86_400_000;
-/** DynamoDB transactions hold at most 100 items: the state and 99 events. */
+/** DynamoDB transactions hold at most 100 items: the state and 99 others. */
 export const MAX_EVENTS_PER_COMMIT = 99;
+/** Spilled items ride in the state item, which DynamoDB caps at 400 KB: leave room for the state. */
+const MAX_SPILL_BYTES = 300 * 1024;
 /** Lease items outlive their expiry by a day, then DynamoDB's time to live removes them. */
 const LEASE_TTL_GRACE_S = 86_400;
 
@@ -52,6 +54,11 @@ export interface DynamoStoreOptions {
   readonly onBadItem?: (key: ItemKey, reason: string) => void;
   /** Clock for the state's `updatedAt` (ms since the epoch). */
   readonly now?: () => number;
+  /**
+   * Write a commit's spilled items right after it (the default). Tests turn it off to be the
+   * monitor that crashed between a large commit and its flush.
+   */
+  readonly flushAfterCommit?: boolean;
 }
 
 type Item = Record<string, unknown>;
@@ -63,8 +70,10 @@ export class DynamoStore implements Store {
   readonly #retentionMs: number;
   readonly #onBadItem: (key: ItemKey, reason: string) => void;
   readonly #now: () => number;
+  readonly #flushAfterCommit: boolean;
 
   constructor(options: DynamoStoreOptions) {
+    this.#flushAfterCommit = options.flushAfterCommit ?? true;
     this.tableName = options.tableName;
     this.#client = options.client;
     this.#retentionMs = options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS;
@@ -81,6 +90,8 @@ export class DynamoStore implements Store {
       this.#client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
     );
     if (item === undefined) return { state: null, version: 0 };
+    // A large commit's spilled items are written before anyone decides on top of it.
+    if (Array.isArray((item as Item).spill)) await this.#flushSpill(key);
     const { version, state } = item as Item;
     if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
       throw new StoreError('the state item has no valid version', { table: this.tableName, key });
@@ -100,13 +111,6 @@ export class DynamoStore implements Store {
       new StoreError(message, { table: this.tableName, key: at, cause });
     if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
       throw fail(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
-    }
-    const items = events.length + outbox.deliveries.length + outbox.routes.length;
-    if (items > MAX_EVENTS_PER_COMMIT) {
-      throw fail(
-        `cannot commit ${events.length} events with ${items - events.length} outbox items at once: a commit is ` +
-          `one DynamoDB transaction of at most 100 items, the state and ${MAX_EVENTS_PER_COMMIT} others`,
-      );
     }
     const ids = new Set<string>();
     const eventPuts = events.map((event) => {
@@ -131,19 +135,6 @@ export class DynamoStore implements Store {
       throw fail('cannot store the state', error);
     }
     const version = expectedVersion + 1;
-    const statePut = {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...key, version, state: stateJson, updatedAt: new Date(this.#now()).toISOString() },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: '#version = :expected',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': expectedVersion },
-            }),
-      },
-    };
     // Events first, the state last: the order means nothing to DynamoDB, but the local emulation
     // (dynalite-transactions.ts) applies items in order, so a crash there can only orphan events.
     const outboxPuts = [
@@ -157,11 +148,41 @@ export class DynamoStore implements Store {
         },
       })),
     ];
-    const stateIndex = eventPuts.length + outboxPuts.length;
-    try {
-      await this.#client.send(
-        new TransactWriteCommand({ TransactItems: [...eventPuts, ...outboxPuts, statePut] }),
+    // One transaction holds 100 items. What does not fit is spilled into the state item itself, so it
+    // commits atomically with the state and its first items, and is written right after, idempotently
+    // (by this monitor, or by whoever loads the state next if this one dies first).
+    const puts = [...eventPuts, ...outboxPuts];
+    const inline = puts.slice(0, MAX_EVENTS_PER_COMMIT);
+    const spill = puts.slice(MAX_EVENTS_PER_COMMIT).map((put) => put.Put.Item);
+    if (spill.length > 0 && Buffer.byteLength(JSON.stringify(spill)) > MAX_SPILL_BYTES) {
+      throw fail(
+        `cannot commit ${events.length} events with ${outboxPuts.length} outbox items: more than one transaction and ${MAX_SPILL_BYTES} bytes of spill can hold`,
       );
+    }
+    const statePut = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...key,
+          version,
+          state: stateJson,
+          updatedAt: new Date(this.#now()).toISOString(),
+          ...(spill.length > 0 ? { spill, spillSeq: 0 } : {}),
+        },
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              // Never on top of a spill not yet written: the loser loads, which writes it first.
+              ConditionExpression: '#version = :expected AND attribute_not_exists(#spill)',
+              ExpressionAttributeNames: { '#version': 'version', '#spill': 'spill' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
+      },
+    };
+    const stateIndex = inline.length;
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: [...inline, statePut] }));
+      if (spill.length > 0 && this.#flushAfterCommit) await this.#flushSpill(key);
       return { kind: 'committed', version };
     } catch (error) {
       const reasons = cancellationCodes(error);
@@ -400,6 +421,61 @@ export class DynamoStore implements Store {
       if (isConditionalCheckFailed(error)) return;
       throw new StoreError('cannot release the lease', { table: this.tableName, key, cause: error });
     }
+  }
+
+  /**
+   * Writes the items a large commit spilled into the state item, at most 99 per transaction, each
+   * transaction removing what it wrote from the spill under a condition on `spillSeq`: of two
+   * flushers only one writes each batch, and a batch is never written after it left the spill.
+   */
+  async #flushSpill(key: ItemKey): Promise<void> {
+    for (let round = 0; round < 1000; round += 1) {
+      const { Item: item } = await this.#send('cannot read the state', key, () =>
+        this.#client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+      );
+      const spill = (item as Item | undefined)?.spill;
+      const seq = (item as Item | undefined)?.spillSeq;
+      if (!Array.isArray(spill) || spill.length === 0 || typeof seq !== 'number') return;
+      const batch = spill.slice(0, MAX_EVENTS_PER_COMMIT) as Item[];
+      const rest = spill.slice(MAX_EVENTS_PER_COMMIT);
+      const update = {
+        Update: {
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: '#seq = :seq',
+          ...(rest.length === 0
+            ? {
+                UpdateExpression: 'REMOVE #spill, #seq',
+                ExpressionAttributeNames: { '#spill': 'spill', '#seq': 'spillSeq' },
+                ExpressionAttributeValues: { ':seq': seq },
+              }
+            : {
+                UpdateExpression: 'SET #spill = :rest, #seq = :next',
+                ExpressionAttributeNames: { '#spill': 'spill', '#seq': 'spillSeq' },
+                ExpressionAttributeValues: { ':seq': seq, ':rest': rest, ':next': seq + 1 },
+              }),
+        },
+      };
+      try {
+        await this.#client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...batch.map((spilled) => ({ Put: { TableName: this.tableName, Item: spilled } })),
+              update,
+            ],
+          }),
+        );
+      } catch (error) {
+        // Another flusher took this batch: read again and go on with what is left.
+        if (cancellationCodes(error).at(-1) === 'ConditionalCheckFailed') continue;
+        throw new StoreError('cannot write the spilled items of a commit', {
+          table: this.tableName,
+          key,
+          cause: error,
+        });
+      }
+    }
+    throw new StoreError('the spill of a commit did not drain', { table: this.tableName, key });
   }
 
   async #readLease(key: ItemKey): Promise<Lease | undefined> {

@@ -205,37 +205,54 @@ describe('DynamoStore on dynalite', () => {
     assert.deepEqual(await allEvents(store, cluster), [first]);
   });
 
-  it('commits 99 events at once and refuses 100 with a clear error', async () => {
+  it('a decision of any size commits: 150 events with 300 deliveries, all recorded once, the state atomically', async () => {
     const cluster = freshCluster('many');
-    const events = makeEvents(cluster, 100);
-    await assert.rejects(store.commit(cluster, 0, {}, events), (error) => {
-      assert.ok(error instanceof StoreError);
-      assert.match(
-        error.message,
-        /cannot commit 100 events with 0 outbox items at once.*at most 100 items, the state and 99 others/,
-      );
-      return true;
-    });
-    assert.deepEqual(await allEvents(store, cluster), []);
-    assert.deepEqual(await store.commit(cluster, 0, {}, events.slice(0, 99)), {
+    const events = makeEvents(cluster, 150);
+    const deliveries = events.flatMap((event) =>
+      ['slack', 'sns'].map((channel) => ({
+        channel,
+        event,
+        status: 'pending' as const,
+        attempts: 0,
+        createdAt: T0,
+        nextAttemptAt: T0,
+      })),
+    );
+    assert.deepEqual(await store.commit(cluster, 0, { n: 1 }, events, { deliveries, routes: [] }), {
       kind: 'committed',
       version: 1,
     });
-    assert.equal((await allEvents(store, cluster)).length, 99);
-    // Deliveries count too: 50 events with 50 deliveries are one item too many.
-    const more = makeEvents(freshCluster('outbox'), 50);
-    const deliveries = more.map((event) => ({
-      channel: 'slack',
-      event,
-      status: 'pending' as const,
-      attempts: 0,
-      createdAt: T0,
-      nextAttemptAt: T0,
-    }));
-    await assert.rejects(
-      store.commit(more[0]?.cluster ?? '', 0, {}, more, { deliveries, routes: [] }),
-      /cannot commit 50 events with 50 outbox items at once/,
+    assert.deepEqual(await store.load(cluster), { state: { n: 1 }, version: 1 });
+    assert.deepEqual(
+      (await allEvents(store, cluster)).map((event) => event.id),
+      events.map((event) => event.id),
     );
+    for (const channel of ['slack', 'sns']) {
+      assert.equal((await store.pendingDeliveries(cluster, channel, 1000)).length, 150, channel);
+    }
+    // The next decision commits on top as usual.
+    assert.equal((await store.commit(cluster, 1, { n: 2 }, [])).kind, 'committed');
+  });
+
+  it('a monitor that dies between a large commit and its flush: the next load writes the rest, once; nobody commits on top before', async () => {
+    const cluster = freshCluster('spill-crash');
+    const crashing = await db.storeFor({ flushAfterCommit: false });
+    const events = makeEvents(cluster, 250);
+    assert.equal((await crashing.commit(cluster, 0, { n: 1 }, events)).kind, 'committed');
+    assert.ok((await allEvents(store, cluster)).length < 250, 'the spill is not written yet');
+    // A racing monitor that read version 1 before anyone flushed cannot commit on top of the spill.
+    const other = await db.storeFor({ flushAfterCommit: false });
+    assert.equal((await other.commit(cluster, 1, { n: 'lost' }, [])).kind, 'conflict');
+    // Two monitors load at once: both flush, each batch is written once, all of it is there.
+    const [a, b] = await Promise.all([store.load(cluster), (await db.storeFor()).load(cluster)]);
+    assert.deepEqual(a, { state: { n: 1 }, version: 1 });
+    assert.deepEqual(b, { state: { n: 1 }, version: 1 });
+    const recorded = await allEvents(store, cluster);
+    assert.deepEqual(
+      recorded.map((event) => event.id),
+      events.map((event) => event.id),
+    );
+    assert.equal((await store.commit(cluster, 1, { n: 2 }, [])).kind, 'committed');
   });
 
   it('refuses events of another cluster, duplicate ids in one commit, bad ids and states with no JSON form', async () => {

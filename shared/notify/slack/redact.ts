@@ -25,7 +25,8 @@ export function secretFragments(secret: string): string[] {
     fragments.add(`${url.pathname}${url.search}`);
     fragments.add(encodeURIComponent(url.href));
     for (const segment of url.pathname.split('/')) {
-      if (segment.length >= 8) fragments.add(segment);
+      // A plain word (`services`, `hooks`) is no secret, and masking it would mask Slack's own words.
+      if (segment.length >= 8 && !/^[a-z]+$/.test(segment)) fragments.add(segment);
     }
     if (url.search.length > 1) fragments.add(url.search.slice(1));
   } catch {
