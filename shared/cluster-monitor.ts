@@ -280,6 +280,7 @@ export function remediationPolicyOf(cluster: ClusterConfig): RemediationPolicy {
     actionTimeoutMs,
     maxSnapshotAgeMs,
     repeatIntervalMs: cluster.detection.repeatIntervalMs,
+    looksBeforeRestart: cluster.remediation.ec2.serviceUnit !== undefined,
   });
 }
 

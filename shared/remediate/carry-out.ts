@@ -48,10 +48,28 @@ export async function carryOut(action: RestartAction, options: CarryOutOptions):
   };
   const startedAt = now();
   try {
+    // Look before restarting: Dremio restarted by systemd or a person already runs (a master
+    // candidate as an invisible standby); restarting it would only harm it.
+    const looked =
+      action.dryRun || !options.executor.inspect ? null : await options.executor.inspect(target, signal);
+    if (looked?.kind === 'running') {
+      return {
+        kind: 'succeeded',
+        facts: { alreadyRunning: true, verified: ['service-active'], lookedBefore: looked.facts },
+      };
+    }
+    const lookedBefore =
+      looked === null
+        ? 'not possible: the executor cannot see the service (set remediation.ec2.serviceUnit)'
+        : looked;
     const restarted = await executor.restart(target, { method: options.method }, signal);
-    if (restarted.kind === 'failed') return restarted;
+    if (restarted.kind === 'failed') return { ...restarted, facts: { ...restarted.facts, lookedBefore } };
     const restartedAt = now();
-    const facts: Record<string, unknown> = { ...restarted.facts, restartMs: restartedAt - startedAt };
+    const facts: Record<string, unknown> = {
+      ...restarted.facts,
+      restartMs: restartedAt - startedAt,
+      lookedBefore,
+    };
     let last = 'not verified yet';
     const wait = () =>
       sleepFor(Math.max(0, Math.min(pollMs, options.deadline - now())), undefined, { signal });
@@ -72,7 +90,12 @@ export async function carryOut(action: RestartAction, options: CarryOutOptions):
       if (verdict.kind === 'verified') {
         return {
           kind: 'succeeded',
-          facts: { ...facts, dremio: verdict.facts, verifiedMs: now() - startedAt },
+          facts: {
+            ...facts,
+            dremio: verdict.facts,
+            verified: verifiedLevels(facts.machine, action.target.role),
+            verifiedMs: now() - startedAt,
+          },
         };
       }
       last = verdict.reason;
@@ -92,6 +115,20 @@ export async function carryOut(action: RestartAction, options: CarryOutOptions):
       facts: { unexpected: true },
     };
   }
+}
+
+/**
+ * What a success proved, in order: the machine (EC2 status checks), the Dremio service (systemd,
+ * when asked), and Dremio's own view: a coordinator registered again and answers OK; for a master
+ * candidate only that the master still answers (a standby is invisible while the master lives).
+ */
+function verifiedLevels(machine: unknown, role: RestartAction['target']['role']): string[] {
+  const service = typeof machine === 'object' && machine !== null && 'service' in machine;
+  return [
+    'machine',
+    ...(service ? ['service-active'] : []),
+    ...(role === 'coordinator' ? ['registered', 'answers-ok'] : ['master-answers-ok']),
+  ];
 }
 
 /** The outcome event of an action: REMEDIATION_SUCCEEDED, or REMEDIATION_FAILED saying whether to retry. */

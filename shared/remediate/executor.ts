@@ -26,9 +26,22 @@ export type VerifyOutcome =
   | { readonly kind: 'not-yet'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string; readonly facts: Facts };
 
+/** Whether Dremio runs on a node, asked before restarting it. */
+export type ServiceState =
+  /** Its service is active (or starting): it is not restarted; a master candidate waits as a standby. */
+  | { readonly kind: 'running'; readonly facts: Facts }
+  | { readonly kind: 'not-running'; readonly facts: Facts }
+  /** Could not tell (the check did not finish, no agent): the restart goes ahead as planned. */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly facts: Facts };
+
 export interface Executor {
   restart(target: RestartTarget, options: RestartOptions, signal: AbortSignal): Promise<ActionOutcome>;
   verify(target: RestartTarget, signal: AbortSignal): Promise<VerifyOutcome>;
+  /**
+   * Looks before restarting: whether Dremio already runs there (restarted by systemd or a person).
+   * Absent when the executor cannot tell (EC2 without `remediation.ec2.serviceUnit`).
+   */
+  inspect?(target: RestartTarget, signal: AbortSignal): Promise<ServiceState>;
 }
 
 /** Whether a restart would be allowed, asked without doing it (EC2: `DryRun: true`). */

@@ -189,15 +189,32 @@ export function remediationSucceeded(
   newId: () => string,
 ): MonitorEvent {
   const { address, reason } = action.target;
-  const rejoins = reason === 'failed-master' ? 'it rejoins as a standby' : 'it serves again';
   return makeEvent(action.cluster, newId(), now, outcomeKey(action), 'resolve', {
     type: 'REMEDIATION_SUCCEEDED',
     severity: 'info',
     summary: action.dryRun
       ? `Dry run: the restart of ${address} (${REASON_TEXT[reason]}) was recorded; nothing was called`
-      : `Restarted Dremio on ${address} (${REASON_TEXT[reason]}): ${rejoins}`,
+      : successText(action, facts),
     facts: outcomeFacts(action, facts),
   });
+}
+
+/** A success says exactly what was verified, never more. */
+function successText(action: Action, facts: Readonly<Record<string, unknown>>): string {
+  const { address, reason } = action.target;
+  const standby = action.target.role === 'master-candidate';
+  if (facts.alreadyRunning === true) {
+    return `Dremio already runs on ${address} (${REASON_TEXT[reason]}): its service is active, so nothing was restarted${standby ? '; it waits as a standby' : ''}`;
+  }
+  const verified = Array.isArray(facts.verified) ? (facts.verified as unknown[]) : [];
+  if (!standby) {
+    return verified.includes('registered')
+      ? `Restarted Dremio on ${address} (${REASON_TEXT[reason]}): it registered again and answers OK`
+      : `Restarted Dremio on ${address} (${REASON_TEXT[reason]})`;
+  }
+  return verified.includes('service-active')
+    ? `Restarted Dremio on ${address} (${REASON_TEXT[reason]}): the machine runs, the Dremio service is active and the master still answers OK; it waits as a standby`
+    : `Restarted the machine of ${address} (${REASON_TEXT[reason]}): it runs and the master still answers OK. Whether Dremio waits there as a standby cannot be seen from outside (set remediation.ec2.serviceUnit)`;
 }
 
 /**

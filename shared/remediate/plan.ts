@@ -516,8 +516,14 @@ function act(run: Run, need: Need): void {
           healthySince: iso(master.since),
         },
         blockedSince: need.blocked ? iso(need.blocked.since) : null,
+        looksFirst: policy.looksBeforeRestart,
       },
-      steps: [`Watch for REMEDIATION_SUCCEEDED or REMEDIATION_FAILED about ${need.address}.`],
+      steps: [
+        `Watch for REMEDIATION_SUCCEEDED or REMEDIATION_FAILED about ${need.address}.`,
+        policy.looksBeforeRestart
+          ? 'The Dremio service is asked first (systemctl is-active): if it already runs, nothing is restarted.'
+          : 'Whether Dremio already runs there cannot be checked before the restart (no remediation.ec2.serviceUnit): run remediation with dryRun first, and set the service unit.',
+      ],
     },
     eventId,
   );

@@ -54,6 +54,11 @@ export interface RemediationPolicy {
    * (`clusters[].detection.repeatIntervalMs` sets both).
    */
   readonly repeatIntervalMs: number;
+  /**
+   * Whether the executor can look before restarting (EC2 with `remediation.ec2.serviceUnit`: is the
+   * Dremio service already active?). Without it the plan says the check is not possible. Default false.
+   */
+  readonly looksBeforeRestart: boolean;
 }
 
 const DEFAULTS: RemediationPolicy = {
@@ -65,6 +70,7 @@ const DEFAULTS: RemediationPolicy = {
   actionTimeoutMs: 10 * 60_000,
   maxSnapshotAgeMs: 120_000,
   repeatIntervalMs: 30 * 60_000,
+  looksBeforeRestart: false,
 };
 
 type NumericField = {
@@ -85,7 +91,7 @@ const MINIMUM: { readonly [K in NumericField]: number } = {
 export function defaultRemediationPolicy(overrides: Partial<RemediationPolicy> = {}): RemediationPolicy {
   const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   const policy: RemediationPolicy = { ...DEFAULTS, ...given };
-  for (const key of ['enabled', 'dryRun'] as const) {
+  for (const key of ['enabled', 'dryRun', 'looksBeforeRestart'] as const) {
     if (typeof policy[key] !== 'boolean')
       throw new RangeError(`remediation policy: ${key} must be a boolean`);
   }

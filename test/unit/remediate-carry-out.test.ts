@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Snapshot } from '../../shared/observe/snapshot.ts';
-import { carryOut } from '../../shared/remediate/carry-out.ts';
+import { carryOut, outcomeEvent } from '../../shared/remediate/carry-out.ts';
 import type {
   ActionOutcome,
   Executor,
   RestartTarget,
+  ServiceState,
   VerifyOutcome,
 } from '../../shared/remediate/executor.ts';
 import type { RestartAction } from '../../shared/remediate/plan-types.ts';
@@ -100,6 +101,8 @@ describe('dremioVerdict: what a snapshot says about a restarted node', () => {
   }
 });
 
+const NOT_POSSIBLE = 'not possible: the executor cannot see the service (set remediation.ec2.serviceUnit)';
+
 /** An executor that answers from a script and records what it was asked. */
 class ScriptedExecutor implements Executor {
   readonly calls: string[] = [];
@@ -115,6 +118,15 @@ class ScriptedExecutor implements Executor {
   async verify(target: RestartTarget): Promise<VerifyOutcome> {
     this.calls.push(`verify ${target.address}`);
     return this.verifications.shift() ?? { kind: 'not-yet', reason: 'script exhausted' };
+  }
+}
+
+/** One that can look before restarting (a service unit is configured), and answers `service`. */
+class LookingExecutor extends ScriptedExecutor {
+  service: ServiceState = { kind: 'unknown', reason: 'unset', facts: {} };
+  async inspect(target: RestartTarget): Promise<ServiceState> {
+    this.calls.push(`inspect ${target.address}`);
+    return this.service;
   }
 }
 
@@ -160,8 +172,76 @@ describe('carryOut: restart, then verify the machine, then Dremio, by the deadli
       observe: async () => assert.fail('must not observe'),
       deadline: soon(),
     });
-    assert.deepEqual(settled, refused);
+    assert.deepEqual(settled, { ...refused, facts: { lookedBefore: NOT_POSSIBLE } });
     assert.deepEqual(executor.calls, [`restart ${A_ADDRESS}`]);
+  });
+
+  it('looks before restarting: Dremio already running is recorded and nothing is restarted', async () => {
+    const executor = new LookingExecutor(done, []);
+    executor.service = { kind: 'running', facts: { service: { serviceState: 'active' } } };
+    const settled = await carryOut(action(failedMaster), {
+      executor,
+      method: 'stop-start',
+      observe: async () => assert.fail('must not observe'),
+      deadline: soon(),
+    });
+    assert.equal(settled.kind, 'succeeded');
+    assert.equal(settled.facts.alreadyRunning, true);
+    assert.deepEqual(settled.facts.verified, ['service-active']);
+    assert.deepEqual(executor.calls, [`inspect ${A_ADDRESS}`], 'no restart');
+    const event = outcomeEvent(action(failedMaster), settled, T0, () => 'E1');
+    assert.match(event.summary, /already runs on 10\.0\.0\.11.*nothing was restarted; it waits as a standby/);
+  });
+
+  it('a service known stopped, or that cannot be told, is restarted as planned', async () => {
+    for (const service of [
+      { kind: 'not-running', facts: { instanceState: 'stopped' } },
+      { kind: 'unknown', reason: 'the SSM agent did not answer', facts: {} },
+    ] as const) {
+      const executor = new LookingExecutor({ kind: 'failed', reason: 'x', retryable: true, facts: {} }, []);
+      executor.service = service;
+      const settled = await carryOut(action(failedMaster), {
+        executor,
+        method: 'stop-start',
+        observe: async () => snapshot(0),
+        deadline: soon(),
+      });
+      assert.deepEqual(executor.calls, [`inspect ${A_ADDRESS}`, `restart ${A_ADDRESS}`]);
+      assert.deepEqual(settled.facts.lookedBefore, service);
+    }
+  });
+
+  it('says exactly what a success verified: the machine only, never "it rejoins as a standby"', async () => {
+    const executor = new ScriptedExecutor(done, [{ kind: 'verified', facts: { statusChecks: 'ok' } }]);
+    const settled = await carryOut(action(failedMaster), {
+      executor,
+      method: 'stop-start',
+      observe: async () => snapshot(Date.now() + 60_000, { master: B }),
+      deadline: soon(),
+      pollMs: 1,
+    });
+    assert.equal(settled.kind, 'succeeded');
+    assert.deepEqual(settled.facts.verified, ['machine', 'master-answers-ok']);
+    assert.equal(settled.facts.lookedBefore, NOT_POSSIBLE);
+    const event = outcomeEvent(action(failedMaster), settled, T0, () => 'E1');
+    assert.match(event.summary, /Restarted the machine of 10\.0\.0\.11.*cannot be seen from outside/);
+    assert.doesNotMatch(event.summary, /rejoins as a standby/);
+    // With the service asked, it says the service is active.
+    const withService = new ScriptedExecutor(done, [
+      { kind: 'verified', facts: { statusChecks: 'ok', service: { serviceState: 'active' } } },
+    ]);
+    const checked = await carryOut(action(failedMaster), {
+      executor: withService,
+      method: 'stop-start',
+      observe: async () => snapshot(Date.now() + 60_000, { master: B }),
+      deadline: soon(),
+      pollMs: 1,
+    });
+    assert.deepEqual(checked.facts.verified, ['machine', 'service-active', 'master-answers-ok']);
+    assert.match(
+      outcomeEvent(action(failedMaster), checked, T0, () => 'E2').summary,
+      /the Dremio service is active and the master still answers OK; it waits as a standby/,
+    );
   });
 
   it('fails, retryable, with the last reason when Dremio is not back by the deadline', async () => {

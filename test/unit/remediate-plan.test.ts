@@ -738,6 +738,20 @@ describe('remediation planner: guardrails', () => {
     );
   });
 
+  it('says in the plan whether the service is asked before the restart', () => {
+    const blind = afterFailover().run(60);
+    assert.equal(blind.events[0]?.facts.looksFirst, false);
+    assert.match(
+      blind.events[0]?.steps?.join(' ') ?? '',
+      /cannot be checked before the restart.*dryRun first/,
+    );
+    const looking = afterFailover(defaultRemediationPolicy({ enabled: true, looksBeforeRestart: true })).run(
+      60,
+    );
+    assert.equal(looking.events[0]?.facts.looksFirst, true);
+    assert.match(looking.events[0]?.steps?.join(' ') ?? '', /asked first \(systemctl is-active\)/);
+  });
+
   it('validates the policy', () => {
     assert.deepEqual(defaultRemediationPolicy(), {
       enabled: false,
@@ -748,6 +762,7 @@ describe('remediation planner: guardrails', () => {
       actionTimeoutMs: 600_000,
       maxSnapshotAgeMs: 120_000,
       repeatIntervalMs: 1_800_000,
+      looksBeforeRestart: false,
     });
     assert.throws(() => defaultRemediationPolicy({ dailyCap: 0 }), RangeError);
     assert.throws(() => defaultRemediationPolicy({ settleMs: 1.5 }), RangeError);

@@ -27,6 +27,32 @@ function invocation(
   return { $metadata: { requestId: `req-${Status}` }, Status, StandardOutputContent };
 }
 
+describe('SsmServiceCheck.state: does Dremio already run, before a restart?', () => {
+  beforeEach(() => {
+    ssm.reset();
+    ssm
+      .on(SendCommandCommand)
+      .resolves({ $metadata: { requestId: 'req-send' }, Command: { CommandId: 'cmd-9' } });
+  });
+  const cases: Array<[string, GetCommandInvocationCommandOutput[], string]> = [
+    ['active: running', [invocation('InProgress'), invocation('Success', 'active\n')], 'running'],
+    ['activating (systemd starting it): running', [invocation('Failed', 'activating\n')], 'running'],
+    ['inactive: not running', [invocation('Failed', 'inactive\n')], 'not-running'],
+    ['failed: not running', [invocation('Failed', 'failed\n')], 'not-running'],
+    ['still pending when the wait ends: unknown', [invocation('Pending'), invocation('Pending')], 'unknown'],
+  ];
+  for (const [name, answers, kind] of cases) {
+    it(name, async () => {
+      let stub = ssm.on(GetCommandInvocationCommand);
+      for (const answer of answers) stub = stub.resolvesOnce(answer);
+      stub.resolves(answers.at(-1) ?? invocation('Pending'));
+      const check = new SsmServiceCheck({ client: ssmClient, unit: 'dremio' });
+      const state = await check.state(ID, signal(), { waitMs: 30, pollMs: 10 });
+      assert.equal(state.kind, kind);
+    });
+  }
+});
+
 describe('SsmServiceCheck: is the restarted Dremio service active?', () => {
   beforeEach(() => {
     ssm.reset();

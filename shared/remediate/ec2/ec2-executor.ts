@@ -15,6 +15,7 @@ import type {
   PermissionOutcome,
   RestartOptions,
   RestartTarget,
+  ServiceState,
   VerifyOutcome,
 } from '../executor.ts';
 import { type CallResult, Ec2Session } from './ec2-call.ts';
@@ -34,7 +35,7 @@ export interface Ec2ExecutorOptions {
   readonly stopTimeoutMs?: number;
   readonly now?: () => number;
   /** After the status checks pass, also ask the instance whether Dremio's service is active. @default none */
-  readonly serviceCheck?: Pick<SsmServiceCheck, 'check'>;
+  readonly serviceCheck?: Pick<SsmServiceCheck, 'check'> & Partial<Pick<SsmServiceCheck, 'state'>>;
 }
 
 type EC2Action = 'RebootInstances' | 'StopInstances' | 'StartInstances';
@@ -164,6 +165,24 @@ export class Ec2Executor implements Executor, PermissionChecker {
     }
     const currentState = started.output.StartingInstances?.[0]?.CurrentState?.Name;
     return { kind: 'done', facts: facts(currentState ? { currentState } : {}) };
+  }
+
+  /**
+   * Whether Dremio already runs on the instance, when a service unit is configured: a stopped
+   * instance is not running; a running one is asked `systemctl is-active` through Systems Manager.
+   */
+  async inspect(target: RestartTarget, signal: AbortSignal): Promise<ServiceState> {
+    if (!this.#serviceCheck?.state) {
+      return { kind: 'unknown', reason: 'no service unit to ask (remediation.ec2.serviceUnit)', facts: {} };
+    }
+    const resolved = await this.#resolve(target, signal);
+    if (resolved.kind === 'failed')
+      return { kind: 'unknown', reason: resolved.reason, facts: resolved.facts };
+    const { instance } = resolved;
+    const facts = { instanceId: instance.instanceId, instanceState: instance.state };
+    if (instance.state !== 'running') return { kind: 'not-running', facts };
+    const service = await this.#serviceCheck.state(instance.instanceId, signal);
+    return { ...service, facts: { ...facts, service: service.facts } };
   }
 
   /** The machine is back: running, and both status checks (system and instance) pass. */

@@ -1,5 +1,5 @@
 import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { VerifyOutcome } from '../executor.ts';
+import type { ServiceState, VerifyOutcome } from '../executor.ts';
 import { ec2ErrorFacts } from './errors.ts';
 
 /** A systemd unit name: no spaces or shell characters (it is written into a shell command). */
@@ -34,6 +34,44 @@ export class SsmServiceCheck {
     if (!SYSTEMD_UNIT.test(options.unit)) throw new RangeError(`not a systemd unit name: ${options.unit}`);
     this.#client = options.client;
     this.#unit = options.unit;
+  }
+
+  /**
+   * Whether the unit is active before anything is done to the instance: polls the command until it
+   * finished or `waitMs` passed. `activating` counts as running (systemd is starting it).
+   */
+  async state(
+    instanceId: string,
+    signal: AbortSignal,
+    { waitMs = 30_000, pollMs = 1000 }: { waitMs?: number; pollMs?: number } = {},
+  ): Promise<ServiceState> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const outcome = await this.check(instanceId, signal);
+      if (outcome.kind === 'verified') return { kind: 'running', facts: outcome.facts };
+      if (outcome.kind === 'failed') {
+        return /not allowed/.test(outcome.reason)
+          ? { kind: 'unknown', reason: outcome.reason, facts: outcome.facts }
+          : { kind: 'not-running', facts: outcome.facts };
+      }
+      // Before a restart, a stopped unit is simply not running (after one it may be about to start).
+      if (/ is (inactive|deactivating)$/.test(outcome.reason)) {
+        return {
+          kind: 'not-running',
+          facts: { unit: this.#unit, serviceState: outcome.reason.split(' ').at(-1) },
+        };
+      }
+      if (/ is (activating|reloading)$/.test(outcome.reason)) {
+        return {
+          kind: 'running',
+          facts: { unit: this.#unit, serviceState: outcome.reason.split(' ').at(-1) },
+        };
+      }
+      if (Date.now() + pollMs > deadline) {
+        return { kind: 'unknown', reason: outcome.reason, facts: { unit: this.#unit } };
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
 
   async check(instanceId: string, signal: AbortSignal): Promise<VerifyOutcome> {

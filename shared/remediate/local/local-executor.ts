@@ -1,4 +1,11 @@
-import type { ActionOutcome, Executor, RestartOptions, RestartTarget, VerifyOutcome } from '../executor.ts';
+import type {
+  ActionOutcome,
+  Executor,
+  RestartOptions,
+  RestartTarget,
+  ServiceState,
+  VerifyOutcome,
+} from '../executor.ts';
 
 export interface LocalExecutorOptions {
   /** Restarts the node's process (the bench or the demo: the emulated cluster's `restart(name)`). */
@@ -47,12 +54,28 @@ export class LocalExecutor implements Executor {
     }
   }
 
+  /** Looks before restarting: a node whose process already runs is left alone. */
+  async inspect(target: RestartTarget): Promise<ServiceState> {
+    if (!this.#isRunning) return { kind: 'unknown', reason: 'no way to tell whether it runs', facts: {} };
+    try {
+      return (await this.#isRunning(target))
+        ? { kind: 'running', facts: { address: target.address, executor: 'local', running: true } }
+        : { kind: 'not-running', facts: { address: target.address, executor: 'local', running: false } };
+    } catch (error) {
+      return { kind: 'unknown', reason: messageOf(error), facts: {} };
+    }
+  }
+
   async verify(target: RestartTarget, signal: AbortSignal): Promise<VerifyOutcome> {
     if (signal.aborted) return { kind: 'not-yet', reason: `verification of ${target.address} aborted` };
     if (!this.#isRunning) return { kind: 'verified', facts: { address: target.address, executor: 'local' } };
     try {
+      // The process is the service here: its running is what systemd's "active" is on EC2.
       return (await this.#isRunning(target))
-        ? { kind: 'verified', facts: { address: target.address, executor: 'local', running: true } }
+        ? {
+            kind: 'verified',
+            facts: { address: target.address, executor: 'local', running: true, service: { running: true } },
+          }
         : { kind: 'not-yet', reason: `the local process of ${target.address} is not running` };
     } catch (error) {
       return {
