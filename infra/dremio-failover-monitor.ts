@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -28,6 +29,12 @@ export interface MonitoredCluster {
   readonly zookeeperPorts: readonly number[];
   /** Ports of its coordinators' web servers (egress of the created security group). */
   readonly webPorts: readonly number[];
+  /**
+   * Present when the cluster's remediation is enabled: the value of its instances'
+   * `dremio-ha-monitor:cluster` tag and their region (default the stack's). Only such instances can
+   * be restarted.
+   */
+  readonly remediation?: { readonly clusterTag: string; readonly region?: string };
 }
 
 export interface DremioFailoverMonitorProps {
@@ -39,6 +46,11 @@ export interface DremioFailoverMonitorProps {
   readonly configParameterName?: string;
   /** @default - a name CloudFormation generates */
   readonly tableName?: string;
+  /**
+   * A customer-managed KMS key for the table (the audit log). The functions are granted its use.
+   * @default - DynamoDB's AWS-owned key
+   */
+  readonly tableEncryptionKey?: kms.IKey;
   /** poll: one observation per invocation; watch: hold a ZooKeeper watch for `watchMs`. @default 'poll' */
   readonly mode?: AwsConfig['mode'];
   /** Every cluster's function is invoked every this many minutes (1 to 60). @default 1 */
@@ -104,6 +116,9 @@ export class DremioFailoverMonitor extends Construct {
       timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.tableEncryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.tableEncryptionKey }
+        : {}),
     });
 
     this.configParameter = new ssm.StringParameter(this, 'Config', {
@@ -182,7 +197,17 @@ export class DremioFailoverMonitor extends Construct {
     this.monitorFunction.addToRolePolicy(
       permissions.readSecretsStatement([this.slackSecret.secretArn, ...(props.secretArns ?? [])]),
     );
-    this.remediateFunction.addToRolePolicy(permissions.ec2RestartStatement());
+    const restartable = props.clusters.flatMap((cluster) =>
+      cluster.remediation ? [cluster.remediation] : [],
+    );
+    if (restartable.length > 0) {
+      this.remediateFunction.addToRolePolicy(
+        permissions.ec2RestartStatement({
+          clusterTags: [...new Set(restartable.map((one) => one.clusterTag))],
+          regions: [...new Set(restartable.map((one) => one.region ?? Aws.REGION))],
+        }),
+      );
+    }
     this.remediateFunction.addToRolePolicy(permissions.ec2DescribeStatement());
     if (props.serviceCheck) {
       for (const statement of permissions.ssmServiceCheckStatements()) {

@@ -1,5 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CLUSTER_TAG_KEY } from '../shared/remediate/configured-executor.ts';
 import { MANAGED_TAG } from '../shared/remediate/ec2/find-instance.ts';
 
 /** The actions that change an instance: only the remediate function has them. */
@@ -8,16 +9,32 @@ export const EC2_MUTATE_ACTIONS = ['ec2:RebootInstances', 'ec2:StartInstances', 
 /** The permission an EC2 condition key checks for the opt-in tag. */
 export const MANAGED_TAG_CONDITION_KEY = `ec2:ResourceTag/${MANAGED_TAG.key}`;
 
+/** The permission an EC2 condition key checks for the cluster tag. */
+export const CLUSTER_TAG_CONDITION_KEY = `ec2:ResourceTag/${CLUSTER_TAG_KEY}`;
+
+/** Whose instances the remediate function may restart: the clusters' tags, in their regions. */
+export interface RestartScope {
+  readonly clusterTags: readonly string[];
+  readonly regions: readonly string[];
+}
+
 /**
- * Restart only instances of this account that carry the opt-in tag; any region, because a cluster's
- * `remediation.ec2.region` may differ from the stack's.
+ * Restart only instances of this account that carry the opt-in tag and the tag of a cluster whose
+ * remediation is enabled, in the regions of those clusters (a cluster's `remediation.ec2.region` may
+ * differ from the stack's).
  */
-export function ec2RestartStatement(): iam.PolicyStatement {
+export function ec2RestartStatement(scope: RestartScope): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'RestartManagedInstances',
     actions: [...EC2_MUTATE_ACTIONS],
     resources: [`arn:${Aws.PARTITION}:ec2:*:${Aws.ACCOUNT_ID}:instance/*`],
-    conditions: { StringEquals: { [MANAGED_TAG_CONDITION_KEY]: MANAGED_TAG.value } },
+    conditions: {
+      StringEquals: {
+        [MANAGED_TAG_CONDITION_KEY]: MANAGED_TAG.value,
+        [CLUSTER_TAG_CONDITION_KEY]: [...scope.clusterTags],
+        'aws:RequestedRegion': [...scope.regions],
+      },
+    },
   });
 }
 

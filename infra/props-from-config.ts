@@ -16,6 +16,14 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
         name: cluster.name,
         zookeeperPorts: unique(cluster.zookeeper.connect.split(',').map(connectPort)),
         webPorts: unique(cluster.coordinators.map((coordinator) => webPort(coordinator.webUrl))),
+        ...(cluster.remediation.enabled
+          ? {
+              remediation: {
+                clusterTag: cluster.remediation.ec2.clusterTag ?? cluster.name,
+                ...(cluster.remediation.ec2.region ? { region: cluster.remediation.ec2.region } : {}),
+              },
+            }
+          : {}),
       }),
     ),
     configText,

@@ -27,6 +27,8 @@ export class MonitorTopics extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'], // in a key policy, `*` is this key
+        // Only for alarms of this account: CloudWatch acting for anyone else gets nothing.
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
 

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { App, type CfnResource, type Stack } from 'aws-cdk-lib';
+import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   ENV,
@@ -14,9 +16,13 @@ import {
   SERVICE_NAME,
 } from '../../functions/contract.ts';
 import { DeployConfigError } from '../../infra/deploy-config.ts';
-import type { DremioFailoverMonitor } from '../../infra/dremio-failover-monitor.ts';
+import { DremioFailoverMonitor } from '../../infra/dremio-failover-monitor.ts';
 import { buildMonitorStack } from '../../infra/monitor-stack.ts';
-import { EC2_MUTATE_ACTIONS, MANAGED_TAG_CONDITION_KEY } from '../../infra/permissions.ts';
+import {
+  CLUSTER_TAG_CONDITION_KEY,
+  EC2_MUTATE_ACTIONS,
+  MANAGED_TAG_CONDITION_KEY,
+} from '../../infra/permissions.ts';
 import { propsFromConfig } from '../../infra/props-from-config.ts';
 import { parseConfig } from '../../shared/config/index.ts';
 
@@ -163,6 +169,29 @@ describe('DremioFailoverMonitor', () => {
     });
   });
 
+  it('encrypts the table with a customer key when given one, and lets the functions use it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'KeyedTable', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const key = new kms.Key(stack, 'AuditKey');
+    const props = propsFromConfig(parseConfig(baseConfig(), 'test'), 'text');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0abc1234',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0abc1234', 'subnet-0abc5678'],
+    });
+    new DremioFailoverMonitor(stack, 'Monitor', { ...props, vpc, tableEncryptionKey: key });
+    const template = Template.fromStack(stack);
+    const keyId = stack.getLogicalId(key.node.defaultChild as CfnResource);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      },
+    });
+    assert.match(JSON.stringify(template.findResources('AWS::IAM::Policy')), new RegExp(`"${keyId}","Arn"`));
+  });
+
   describe('topics', () => {
     it('encrypts both topics with a rotated customer key CloudWatch may use, and enforces TLS', () => {
       const topics = resourcesOf(poll.template, 'AWS::SNS::Topic');
@@ -178,6 +207,8 @@ describe('DremioFailoverMonitor', () => {
             Match.objectLike({
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              // Only CloudWatch acting for this account.
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
             }),
           ]),
         },
@@ -302,22 +333,43 @@ describe('DremioFailoverMonitor', () => {
       }
     });
 
-    it('lets only the remediate role change instances, and only tagged ones of this account', () => {
-      const role = logicalId(poll.stack, poll.monitor.remediateFunction.role as never);
-      let found = 0;
-      for (const [, policy] of resourcesOf(poll.template, 'AWS::IAM::Policy')) {
-        const properties = policy.Properties as { PolicyDocument: { Statement: Json[] }; Roles: unknown };
-        for (const statement of properties.PolicyDocument.Statement) {
-          const actions = [statement.Action].flat().map(String);
-          if (!actions.some((action) => (EC2_MUTATE_ACTIONS as readonly string[]).includes(action))) continue;
-          found += 1;
-          assert.deepEqual(properties.Roles, [{ Ref: role }]);
-          assert.deepEqual(statement.Condition, { StringEquals: { [MANAGED_TAG_CONDITION_KEY]: 'true' } });
-          assert.match(JSON.stringify(statement.Resource), /:ec2:\*:.*AWS::AccountId.*:instance\/\*/);
+    it('lets only the remediate role change instances: tagged managed, of a cluster with remediation on, in its region', () => {
+      const restartStatements = (synthesized: Synthesized) => {
+        const role = logicalId(synthesized.stack, synthesized.monitor.remediateFunction.role as never);
+        const found: Json[] = [];
+        for (const [, policy] of resourcesOf(synthesized.template, 'AWS::IAM::Policy')) {
+          const properties = policy.Properties as { PolicyDocument: { Statement: Json[] }; Roles: unknown };
+          for (const statement of properties.PolicyDocument.Statement) {
+            const actions = [statement.Action].flat().map(String);
+            if (!actions.some((action) => (EC2_MUTATE_ACTIONS as readonly string[]).includes(action)))
+              continue;
+            assert.deepEqual(properties.Roles, [{ Ref: role }]);
+            assert.match(JSON.stringify(statement.Resource), /:ec2:\*:.*AWS::AccountId.*:instance\/\*/);
+            found.push(statement);
+          }
         }
-      }
-      assert.equal(found, 1);
-      for (const statement of roleInlineStatements(poll.template)) {
+        return found;
+      };
+      // No cluster enables remediation: nothing may be restarted at all.
+      assert.deepEqual(restartStatements(poll), []);
+      const scoped = synth((config) => {
+        const clusters = config.clusters as Json[];
+        clusters[0] = { ...clusters[0], remediation: { enabled: true } };
+        clusters[1] = {
+          ...clusters[1],
+          remediation: { enabled: true, ec2: { clusterTag: 'blue', region: 'us-east-1' } },
+        };
+      });
+      const [statement, ...more] = restartStatements(scoped);
+      assert.deepEqual(more, []);
+      assert.deepEqual(statement?.Condition, {
+        StringEquals: {
+          [MANAGED_TAG_CONDITION_KEY]: 'true',
+          [CLUSTER_TAG_CONDITION_KEY]: ['prod', 'blue'],
+          'aws:RequestedRegion': [{ Ref: 'AWS::Region' }, 'us-east-1'],
+        },
+      });
+      for (const statement of roleInlineStatements(scoped.template)) {
         assert.doesNotMatch(JSON.stringify(statement.Action), /ec2:(Reboot|Start|Stop)Instances/);
       }
     });
