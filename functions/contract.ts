@@ -42,6 +42,8 @@ export const ENV = {
   tickMs: 'TICK_MS',
   /** The internal topic the remediate function is subscribed to; unset: no remediation on AWS. */
   remediationTopicArn: 'REMEDIATION_TOPIC_ARN',
+  /** The construct's SSM document that runs only `systemctl is-active` on a configured unit. */
+  serviceCheckDocument: 'SERVICE_CHECK_DOCUMENT',
 } as const;
 
 /** The input each EventBridge Scheduler schedule gives the monitor function: one cluster per schedule. */

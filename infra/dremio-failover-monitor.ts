@@ -78,10 +78,36 @@ export interface DremioFailoverMonitorProps {
   /** Addresses subscribed to the alarm topic. @default [] */
   readonly alarmEmails?: readonly string[];
   /**
-   * Whether a cluster verifies restarts through Systems Manager (`remediation.ec2.serviceUnit`): the
-   * remediate function may then run AWS-RunShellScript on managed instances. @default false
+   * The systemd units of the clusters that check the Dremio service through Systems Manager
+   * (`remediation.ec2.serviceUnit`): the construct creates a Command document that can only run
+   * `systemctl is-active` on one of them, and the remediate function may run it on managed instances
+   * of the stack's region. @default none
    */
-  readonly serviceCheck?: boolean;
+  readonly serviceUnits?: readonly string[];
+}
+
+/**
+ * The only command the remediate function may run on an instance: `systemctl is-active <unit>`, the
+ * unit one of the configured ones (SSM refuses any other value before anything runs).
+ */
+function serviceCheckDocument(scope: Construct, units: readonly string[]): ssm.CfnDocument {
+  return new ssm.CfnDocument(scope, 'ServiceCheckDocument', {
+    documentType: 'Command',
+    content: {
+      schemaVersion: '2.2',
+      description: 'dremio-ha-monitor: is the Dremio service active? (systemctl is-active, nothing else)',
+      parameters: {
+        unit: { type: 'String', description: 'The Dremio systemd unit', allowedValues: [...units] },
+      },
+      mainSteps: [
+        {
+          action: 'aws:runShellScript',
+          name: 'isActive',
+          inputs: { runCommand: ['systemctl is-active {{ unit }}'], timeoutSeconds: '30' },
+        },
+      ],
+    },
+  });
 }
 
 /** SSM's advanced tier holds 8 KB; the standard tier 4 KB. */
@@ -209,16 +235,14 @@ export class DremioFailoverMonitor extends Construct {
       );
     }
     this.remediateFunction.addToRolePolicy(permissions.ec2DescribeStatement());
-    if (props.serviceCheck) {
-      for (const statement of permissions.ssmServiceCheckStatements()) {
+    const units = [...new Set(props.serviceUnits ?? [])];
+    if (units.length > 0) {
+      const document = serviceCheckDocument(this, units);
+      this.remediateFunction.addEnvironment(ENV.serviceCheckDocument, document.ref);
+      const documentArn = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:document/${document.ref}`;
+      for (const statement of permissions.ssmServiceCheckStatements(documentArn)) {
         this.remediateFunction.addToRolePolicy(statement);
       }
-    }
-    if (this.remediateFunction.role !== undefined && props.serviceCheck) {
-      Validations.of(this.remediateFunction.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*::document/AWS-RunShellScript]',
-        reason: 'The AWS-owned AWS-RunShellScript document, in whichever region the instances are.',
-      });
     }
     if (this.remediateFunction.role !== undefined) {
       Validations.of(this.remediateFunction.role).acknowledge(

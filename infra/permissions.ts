@@ -88,16 +88,17 @@ export function readParameterStatement(parameterArn: string): iam.PolicyStatemen
 }
 
 /**
- * The optional SSM check of a restarted node (`remediation.ec2.serviceUnit`): run AWS-RunShellScript,
- * only on instances carrying the opt-in tag, and read the result. ssm:GetCommandInvocation supports
- * no resource-level permissions, so it is on `*`; it reads, never changes.
+ * The optional SSM check of a node (`remediation.ec2.serviceUnit`): run the construct's own document
+ * (it can only run `systemctl is-active` on a configured unit), only on instances carrying the opt-in
+ * tag, and read the result. ssm:GetCommandInvocation supports no resource-level permissions, so it
+ * is on `*`; it reads, never changes.
  */
-export function ssmServiceCheckStatements(): iam.PolicyStatement[] {
+export function ssmServiceCheckStatements(documentArn: string): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'RunServiceCheckDocument',
       actions: ['ssm:SendCommand'],
-      resources: [`arn:${Aws.PARTITION}:ssm:*::document/AWS-RunShellScript`],
+      resources: [documentArn],
     }),
     new iam.PolicyStatement({
       sid: 'RunServiceCheckOnManagedInstances',

@@ -1,4 +1,5 @@
 import type { MonitorConfig } from '../shared/config/index.ts';
+import { DeployConfigError } from './deploy-config.ts';
 import type { DremioFailoverMonitorProps, MonitoredCluster } from './dremio-failover-monitor.ts';
 
 /** What a configuration file decides of the construct: everything but the network, which needs a scope. */
@@ -10,6 +11,15 @@ export type ConfigProps = Omit<DremioFailoverMonitorProps, 'vpc' | 'vpcSubnets' 
  */
 export function propsFromConfig(config: MonitorConfig, configText: string): ConfigProps {
   const aws = config.aws;
+  for (const [index, cluster] of config.clusters.entries()) {
+    const { region, serviceUnit } = cluster.remediation.ec2;
+    // The service check runs the stack's own SSM document, which exists in the stack's region only.
+    if (cluster.remediation.enabled && serviceUnit && region && aws?.region && region !== aws.region) {
+      throw new DeployConfigError(
+        `clusters[${index}].remediation.ec2: serviceUnit needs the instances in the stack's region (${aws.region}), not ${region}: deploy a stack in ${region} for this cluster`,
+      );
+    }
+  }
   return {
     clusters: config.clusters.map(
       (cluster): MonitoredCluster => ({
@@ -43,8 +53,12 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
           : [];
       }),
     ),
-    serviceCheck: config.clusters.some(
-      (cluster) => cluster.remediation.enabled && cluster.remediation.ec2.serviceUnit !== undefined,
+    serviceUnits: unique(
+      config.clusters.flatMap((cluster) =>
+        cluster.remediation.enabled && cluster.remediation.ec2.serviceUnit !== undefined
+          ? [cluster.remediation.ec2.serviceUnit]
+          : [],
+      ),
     ),
     ...(aws === undefined
       ? {}

@@ -18,6 +18,8 @@ export function configuredExecutor(
   clients: {
     readonly ec2?: (region: string | undefined) => EC2Client;
     readonly ssm?: (region: string | undefined) => SSMClient;
+    /** The service check's own SSM document (on AWS, the construct's); default AWS-RunShellScript. */
+    readonly serviceCheckDocument?: string;
   } = {},
 ): Executor {
   const { region, clusterTag, serviceUnit } = cluster.remediation.ec2;
@@ -28,6 +30,7 @@ export function configuredExecutor(
       : new SsmServiceCheck({
           client: clients.ssm?.(region) ?? new SSMClient(region ? { region } : {}),
           unit: serviceUnit,
+          ...(clients.serviceCheckDocument ? { documentName: clients.serviceCheckDocument } : {}),
         });
   return new Ec2Executor({
     client,

@@ -386,7 +386,37 @@ describe('DremioFailoverMonitor', () => {
       assert.deepEqual(onInstances?.Condition, {
         StringEquals: { 'ssm:resourceTag/dremio-ha-monitor:managed': 'true' },
       });
-      assert.match(JSON.stringify(ssm), /document\/AWS-RunShellScript/);
+      // The construct's own document, which can run only `systemctl is-active` on the configured unit.
+      assert.doesNotMatch(JSON.stringify(alternative.template.toJSON()), /AWS-RunShellScript/);
+      const [[documentId, document] = ['', {}]] = resourcesOf(alternative.template, 'AWS::SSM::Document');
+      const content = (document.Properties as Json).Content as Json;
+      assert.deepEqual((content.parameters as Json).unit, {
+        type: 'String',
+        description: 'The Dremio systemd unit',
+        allowedValues: ['dremio'],
+      });
+      assert.deepEqual(
+        (content.mainSteps as Json[]).map((step) => (step.inputs as Json).runCommand),
+        [['systemctl is-active {{ unit }}']],
+      );
+      const onDocument = ssm.find((statement) => JSON.stringify(statement.Resource).includes('document/'));
+      assert.match(JSON.stringify(onDocument?.Resource), new RegExp(`"Ref":"${documentId}"`));
+      alternative.template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ SERVICE_CHECK_DOCUMENT: { Ref: documentId } }) },
+      });
+      assert.deepEqual(resourcesOf(poll.template, 'AWS::SSM::Document'), []);
+    });
+
+    it("refuses a service check for instances outside the stack's region, naming the cluster", () => {
+      const document = baseConfig() as Json & { clusters: Json[] };
+      document.clusters[0] = {
+        ...document.clusters[0],
+        remediation: { enabled: true, ec2: { serviceUnit: 'dremio', region: 'us-east-1' } },
+      };
+      assert.throws(
+        () => propsFromConfig(parseConfig(document, 'test'), 'text'),
+        /clusters\[0\]\.remediation\.ec2: serviceUnit needs the instances in the stack's region \(eu-west-1\), not us-east-1/,
+      );
     });
 
     it('lets the monitor read the parameter and secrets and publish, but not touch EC2', () => {

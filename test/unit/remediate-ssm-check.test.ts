@@ -53,6 +53,25 @@ describe('SsmServiceCheck.state: does Dremio already run, before a restart?', ()
   }
 });
 
+describe("SsmServiceCheck with the construct's own document", () => {
+  it('sends the document with the unit as its only parameter, never a shell command', async () => {
+    ssm.reset();
+    ssm
+      .on(SendCommandCommand)
+      .resolves({ $metadata: { requestId: 'req-send' }, Command: { CommandId: 'cmd-2' } });
+    ssm.on(GetCommandInvocationCommand).resolves(invocation('Success', 'active\n'));
+    const check = new SsmServiceCheck({
+      client: ssmClient,
+      unit: 'dremio',
+      documentName: 'Stack-ServiceCheck-1A2B',
+    });
+    assert.equal((await check.check(ID, signal())).kind, 'verified');
+    const [input] = ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input);
+    assert.equal(input?.DocumentName, 'Stack-ServiceCheck-1A2B');
+    assert.deepEqual(input?.Parameters, { unit: ['dremio'] });
+  });
+});
+
 describe('SsmServiceCheck: is the restarted Dremio service active?', () => {
   beforeEach(() => {
     ssm.reset();

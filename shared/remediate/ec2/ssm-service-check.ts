@@ -9,6 +9,12 @@ export interface SsmServiceCheckOptions {
   readonly client: SSMClient;
   /** The Dremio service's systemd unit, e.g. `dremio`. */
   readonly unit: string;
+  /**
+   * A Command document that runs only `systemctl is-active {{ unit }}` (the construct creates one,
+   * allowing only the configured units). Without it, AWS-RunShellScript runs the same command: for
+   * the CLI, whose role a person grants.
+   */
+  readonly documentName?: string;
 }
 
 /** `systemctl is-active` words that mean "not yet": the unit is coming up, or not started yet. */
@@ -28,12 +34,14 @@ function requestIdOf(value: unknown): string | undefined {
 export class SsmServiceCheck {
   readonly #client: SSMClient;
   readonly #unit: string;
+  readonly #documentName: string | undefined;
   readonly #pending = new Map<string, string>();
 
   constructor(options: SsmServiceCheckOptions) {
     if (!SYSTEMD_UNIT.test(options.unit)) throw new RangeError(`not a systemd unit name: ${options.unit}`);
     this.#client = options.client;
     this.#unit = options.unit;
+    this.#documentName = options.documentName;
   }
 
   /**
@@ -81,9 +89,13 @@ export class SsmServiceCheck {
       if (!commandId) {
         const sent = await this.#client.send(
           new SendCommandCommand({
-            DocumentName: 'AWS-RunShellScript',
+            ...(this.#documentName === undefined
+              ? {
+                  DocumentName: 'AWS-RunShellScript',
+                  Parameters: { commands: [`systemctl is-active ${this.#unit}`] },
+                }
+              : { DocumentName: this.#documentName, Parameters: { unit: [this.#unit] } }),
             InstanceIds: [instanceId],
-            Parameters: { commands: [`systemctl is-active ${this.#unit}`] },
             TimeoutSeconds: 30,
             Comment: 'dremio-ha-monitor: is the restarted Dremio service active?',
           }),
