@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -60,7 +61,39 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     retention: logs.RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  // A role of its own instead of the managed policies, whose logs:* reach every log group.
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `dremio-ha-monitor ${props.entry} function`,
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'AttachToVpc',
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+    }),
+  );
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Attaching a VPC function to its subnets: ec2:CreateNetworkInterface and the other ENI actions Lambda needs support no narrower resource here (the interfaces do not exist yet); this is what the managed VPC policy grants, without its logs:* on every log group.',
+  });
   const fn = new NodejsFunction(scope, id, {
+    role,
     entry: posix.join(PROJECT_ROOT, 'functions', props.entry, 'index.ts'),
     handler: 'handler',
     projectRoot: PROJECT_ROOT,
@@ -81,19 +114,5 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     id: 'AwsSolutions-L1',
     reason: 'Node.js 22 on purpose: the code is built and tested for Node 20 and 22, not yet 24.',
   });
-  const role = fn.role;
-  if (role !== undefined) {
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS managed policy Lambda needs to write its logs; it is kept current by AWS.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason:
-          'The AWS managed policy Lambda needs to attach its network interfaces in the VPC; it is kept current by AWS.',
-      },
-    );
-  }
   return fn;
 }

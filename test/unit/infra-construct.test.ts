@@ -446,7 +446,29 @@ describe('DremioFailoverMonitor', () => {
         JSON.stringify((policy.Properties as Json).Roles).includes(role),
       );
       assert.equal(policies.length, 1);
-      assert.doesNotMatch(JSON.stringify(policies), /"ec2:/);
+      // Of EC2 it may only attach itself to its subnets (network interfaces), never touch an instance.
+      const ec2Actions = JSON.stringify(policies).match(/"ec2:[A-Za-z]+"/g) ?? [];
+      assert.ok(ec2Actions.length > 0);
+      for (const action of ec2Actions)
+        assert.match(action, /NetworkInterface|PrivateIpAddresses|DescribeSubnets/);
+    });
+
+    it('gives each function a role of its own: logs only to its own log group, no managed policy', () => {
+      for (const fn of [poll.monitor.monitorFunction, poll.monitor.remediateFunction]) {
+        const role = logicalId(poll.stack, fn.role as never);
+        const roleResource = poll.template.findResources('AWS::IAM::Role')[role] as Json;
+        assert.equal((roleResource.Properties as Json).ManagedPolicyArns, undefined, 'no managed policy');
+        const statements = resourcesOf(poll.template, 'AWS::IAM::Policy')
+          .filter(([, policy]) => JSON.stringify((policy.Properties as Json).Roles).includes(role))
+          .flatMap(
+            ([, policy]) => ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement,
+          );
+        const logs = statements.filter((statement) => JSON.stringify(statement.Action).includes('logs:'));
+        assert.equal(logs.length, 1);
+        assert.deepEqual(logs[0]?.Action, ['logs:CreateLogStream', 'logs:PutLogEvents']);
+        const logGroup = logicalId(poll.stack, fn.logGroup as never);
+        assert.deepEqual(logs[0]?.Resource, { 'Fn::GetAtt': [logGroup, 'Arn'] });
+      }
     });
   });
 
