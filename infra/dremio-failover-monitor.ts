@@ -213,7 +213,8 @@ export class DremioFailoverMonitor extends Construct {
     });
 
     for (const fn of [this.monitorFunction, this.remediateFunction]) {
-      this.table.grantReadWriteData(fn);
+      fn.addToRolePolicy(permissions.tableStatement(this.table.tableArn));
+      this.table.encryptionKey?.grantEncryptDecrypt(fn);
       fn.addToRolePolicy(permissions.readParameterStatement(this.configParameter.parameterArn));
     }
     this.monitorFunction.addToRolePolicy(

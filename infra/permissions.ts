@@ -63,6 +63,25 @@ export function readSecretsStatement(arns: readonly string[]): iam.PolicyStateme
   });
 }
 
+/**
+ * What the functions call on the table, and nothing else: items read and written one at a time or in
+ * a transaction (whose items need PutItem, UpdateItem, DeleteItem and ConditionCheckItem), and
+ * queries of one cluster's items. No Scan (only the CLI lists clusters), no batch calls, no streams,
+ * no table management.
+ */
+export const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Query',
+] as const;
+
+export function tableStatement(tableArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid: 'UseTable', actions: [...TABLE_ACTIONS], resources: [tableArn] });
+}
+
 export function publishStatement(topicArns: readonly string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: [...topicArns] });
 }

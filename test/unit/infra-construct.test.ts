@@ -22,6 +22,7 @@ import {
   CLUSTER_TAG_CONDITION_KEY,
   EC2_MUTATE_ACTIONS,
   MANAGED_TAG_CONDITION_KEY,
+  TABLE_ACTIONS,
 } from '../../infra/permissions.ts';
 import { propsFromConfig } from '../../infra/props-from-config.ts';
 import { parseConfig } from '../../shared/config/index.ts';
@@ -451,6 +452,24 @@ describe('DremioFailoverMonitor', () => {
       assert.ok(ec2Actions.length > 0);
       for (const action of ec2Actions)
         assert.match(action, /NetworkInterface|PrivateIpAddresses|DescribeSubnets/);
+    });
+
+    it('lets each function call only what it calls on the table: no Scan, no batch, no streams', () => {
+      const tableId = logicalId(poll.stack, poll.monitor.table as never);
+      for (const fn of [poll.monitor.monitorFunction, poll.monitor.remediateFunction]) {
+        const role = logicalId(poll.stack, fn.role as never);
+        const statements = resourcesOf(poll.template, 'AWS::IAM::Policy')
+          .filter(([, policy]) => JSON.stringify((policy.Properties as Json).Roles).includes(role))
+          .flatMap(
+            ([, policy]) => ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement,
+          );
+        const table = statements.filter((statement) =>
+          JSON.stringify(statement.Action).includes('dynamodb:'),
+        );
+        assert.equal(table.length, 1);
+        assert.deepEqual(table[0]?.Action, [...TABLE_ACTIONS]);
+        assert.deepEqual(table[0]?.Resource, { 'Fn::GetAtt': [tableId, 'Arn'] });
+      }
     });
 
     it('gives each function a role of its own: logs only to its own log group, no managed policy', () => {
