@@ -1,7 +1,7 @@
 import type { Snapshot } from '../observe/snapshot.ts';
 import { judgeExecutors, judgeSplitBrain } from './cluster.ts';
 import { judgeCoordinators } from './coordinators.ts';
-import type { Context } from './emit.ts';
+import { type Context, timeContext } from './emit.ts';
 import { settleFlapping } from './flapping.ts';
 import { remind } from './incidents.ts';
 import { advanceMaintenance } from './maintenance.ts';
@@ -65,14 +65,7 @@ export function tick(
   policy: DetectionPolicy,
   newId: () => string,
 ): Transition {
-  const ctx: Context = {
-    state: cloneState(state),
-    newId,
-    events: [],
-    time: now,
-    httpFresh: false,
-    httpAt: now,
-  };
+  const ctx = timeContext(state, now, newId);
   timePass(ctx, now, policy);
   return { state: ctx.state, events: ctx.events };
 }

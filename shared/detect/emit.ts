@@ -1,5 +1,5 @@
 import type { EventType, MonitorEvent, Severity } from './event.ts';
-import type { DetectorState, IncidentKind } from './state.ts';
+import { cloneState, type DetectorState, type IncidentKind } from './state.ts';
 
 /** The working state of one run: a private copy of the state, the clock, and the events so far. */
 export interface Context {
@@ -12,6 +12,11 @@ export interface Context {
   httpFresh: boolean;
   /** Epoch ms when those answers were probed: durations of silence are measured in probe time. */
   httpAt: number;
+}
+
+/** The context of a step with no snapshot (the clock, a command): no server_status answers to judge. */
+export function timeContext(state: DetectorState, now: number, newId: () => string): Context {
+  return { state: cloneState(state), newId, events: [], time: now, httpFresh: false, httpAt: now };
 }
 
 /** How an event relates to an incident (see IncidentAction in event.ts). */

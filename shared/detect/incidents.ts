@@ -1,7 +1,7 @@
 import { applied, type CommandResult, checkText, rejected } from './command.ts';
 import { formatDuration } from './describe.ts';
-import { type Context, emit, type IncidentEffect, iso, KEY_SEGMENT } from './emit.ts';
-import { cloneState, type DetectorState, type Incident, type IncidentKind } from './state.ts';
+import { type Context, emit, type IncidentEffect, iso, KEY_SEGMENT, timeContext } from './emit.ts';
+import type { DetectorState, Incident, IncidentKind } from './state.ts';
 
 const MAX_BY_LENGTH = 200;
 const MAX_REASON_LENGTH = 1000;
@@ -90,14 +90,7 @@ export function acknowledge(
   if (found.acknowledged) {
     return rejected(state, { kind: 'already_acknowledged', incidentKey, acknowledged: found.acknowledged });
   }
-  const ctx: Context = {
-    state: cloneState(state),
-    newId,
-    events: [],
-    time: now,
-    httpFresh: false,
-    httpAt: now,
-  };
+  const ctx = timeContext(state, now, newId);
   const incident = ctx.state.incidents.find((candidate) => candidate.key === incidentKey) as Incident;
   incident.acknowledged = { by, reason, at: now };
   emit(ctx, {

@@ -1,8 +1,8 @@
 import { applied, type CommandResult, checkText, checkTime, rejected } from './command.ts';
 import { formatDuration } from './describe.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit, iso, timeContext } from './emit.ts';
 import { remind } from './incidents.ts';
-import { cloneState, type DetectorState, type MaintenanceWindow } from './state.ts';
+import type { DetectorState, MaintenanceWindow } from './state.ts';
 
 /** A window to add; without an id, one is made with the id generator. */
 export interface MaintenanceRequest {
@@ -34,14 +34,7 @@ export function addMaintenance(
   if (state.maintenance.some((window) => window.id === id)) {
     return rejected(state, { kind: 'duplicate_window', windowId: id });
   }
-  const ctx: Context = {
-    state: cloneState(state),
-    newId,
-    events: [],
-    time: now,
-    httpFresh: false,
-    httpAt: now,
-  };
+  const ctx = timeContext(state, now, newId);
   const { start, end, owner, reason } = request;
   ctx.state.maintenance.push({ id, start, end, owner, reason, status: 'scheduled' });
   ctx.state.maintenance.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
@@ -80,14 +73,7 @@ export function endMaintenance(
 ): CommandResult {
   const found = state.maintenance.find((window) => window.id === windowId);
   if (!found) return rejected(state, { kind: 'unknown_window', windowId });
-  const ctx: Context = {
-    state: cloneState(state),
-    newId,
-    events: [],
-    time: now,
-    httpFresh: false,
-    httpAt: now,
-  };
+  const ctx = timeContext(state, now, newId);
   closeWindow(ctx, found, found.status === 'active' ? 'ended_early' : 'cancelled');
   remind(ctx, null);
   return applied(ctx.state, ctx.events);
