@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import zookeeper from 'node-zookeeper-client';
-import { ClusterMonitor } from '../shared/cluster-monitor.ts';
 import { parseConfig } from '../shared/config/index.ts';
 import { defaultPolicy } from '../shared/detect/index.ts';
 import { znodePaths } from '../shared/dremio/paths.ts';
+import { ClusterMonitor } from '../shared/monitor/cluster-monitor.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { watchCluster } from '../shared/observe/watcher.ts';
 import { ZooKeeperSession } from '../shared/zookeeper/session.ts';

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import zookeeper from 'node-zookeeper-client';
 import { Agent } from 'undici';
-import { ClusterMonitor } from '../shared/cluster-monitor.ts';
 import { parseConfig } from '../shared/config/index.ts';
 import { defaultPolicy } from '../shared/detect/index.ts';
 import { znodePaths } from '../shared/dremio/paths.ts';
-import { deliverCluster } from '../shared/notify/cluster-delivery.ts';
+import { deliverCluster } from '../shared/monitor/cluster-delivery.ts';
+import { ClusterMonitor } from '../shared/monitor/cluster-monitor.ts';
 import { SlackWebhookNotifier } from '../shared/notify/slack/index.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { watchCluster } from '../shared/observe/watcher.ts';

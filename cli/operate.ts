@@ -1,6 +1,6 @@
-import { type ClusterMonitor, clusterMonitorFor, type Outcome } from '../shared/cluster-monitor.ts';
 import { addMaintenance, endMaintenance } from '../shared/detect/index.ts';
-import { detectorStateOf } from '../shared/monitor-state.ts';
+import { type ClusterMonitor, clusterMonitorFor, type Outcome } from '../shared/monitor/cluster-monitor.ts';
+import { detectorStateOf } from '../shared/monitor/monitor-state.ts';
 import {
   loadConfig,
   parse,

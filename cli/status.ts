@@ -1,5 +1,5 @@
 import type { DetectorState } from '../shared/detect/index.ts';
-import { monitorStateOf } from '../shared/monitor-state.ts';
+import { monitorStateOf } from '../shared/monitor/monitor-state.ts';
 import type { RemediationState } from '../shared/remediate/remediation-state.ts';
 import {
   loadConfig,

@@ -1,7 +1,7 @@
 import { secretsManagerReader } from '../shared/config/secrets-manager.ts';
 import type { MonitorEvent } from '../shared/detect/index.ts';
 import { Agent } from '../shared/http/undici.ts';
-import { startMonitorLoop } from '../shared/monitor-loop.ts';
+import { startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { isDeadLocalOwner, localOwner } from '../shared/record/local-owner.ts';

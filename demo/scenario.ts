@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type MonitorConfig, parseConfig } from '../shared/config/index.ts';
 import type { EventType, MonitorEvent } from '../shared/detect/index.ts';
 import { Agent } from '../shared/http/undici.ts';
-import { type MonitorLoop, startMonitorLoop } from '../shared/monitor-loop.ts';
+import { type MonitorLoop, startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { type LocalStore, startLocalStore } from '../shared/record/local-store.ts';

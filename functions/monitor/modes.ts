@@ -1,9 +1,9 @@
-import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
 import type { ClusterConfig, MonitorConfig } from '../../shared/config/index.ts';
 import { type MonitorEvent, unsettledBecause } from '../../shared/detect/index.ts';
-import { runLoopFor } from '../../shared/monitor-loop.ts';
+import { clusterMonitorFor } from '../../shared/monitor/cluster-monitor.ts';
+import { runLoopFor } from '../../shared/monitor/monitor-loop.ts';
+import { runPoll } from '../../shared/monitor/poll.ts';
 import { healthOf } from '../../shared/observe/snapshot.ts';
-import { runTick } from '../../shared/tick.ts';
 import { emitEventMetrics, emitHeartbeat, emitSnapshotMetrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -32,7 +32,7 @@ export async function pollOnce(
   holdBudgetMs: number,
 ): Promise<number> {
   const monitor = clusterMonitorFor(cluster, runtime.store);
-  const tick = await runTick({
+  const tick = await runPoll({
     cluster,
     monitor,
     observer: runtime.observer,

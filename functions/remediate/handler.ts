@@ -1,7 +1,7 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { clusterMonitorFor } from '../../shared/cluster-monitor.ts';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
-import { type ActionRun, runActionInFlight } from '../../shared/remediate/run-action.ts';
+import { clusterMonitorFor } from '../../shared/monitor/cluster-monitor.ts';
+import { type ActionRun, runActionInFlight } from '../../shared/monitor/run-action.ts';
 import { emitEventMetrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { ClusterMonitor } from '../../shared/cluster-monitor.ts';
 import { type DetectionPolicy, defaultPolicy, type MonitorEvent } from '../../shared/detect/index.ts';
+import { ClusterMonitor } from '../../shared/monitor/cluster-monitor.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { watchCluster } from '../../shared/observe/watcher.ts';
 import type { Store } from '../../shared/record/index.ts';

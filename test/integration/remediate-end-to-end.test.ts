@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterConfig } from '../../shared/config/index.ts';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
-import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor-loop.ts';
+import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { LocalExecutor } from '../../shared/remediate/local/index.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';

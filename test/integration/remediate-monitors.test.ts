@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clusterStatus } from '../../cli/status.ts';
-import { clusterMonitorFor, type Outcome } from '../../shared/cluster-monitor.ts';
 import { type ClusterConfig, parseConfig } from '../../shared/config/index.ts';
+import { clusterMonitorFor, type Outcome } from '../../shared/monitor/cluster-monitor.ts';
 import { remediationSucceeded } from '../../shared/remediate/plan-events.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import {

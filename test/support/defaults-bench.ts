@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { type MonitorConfig, parseConfig } from '../../shared/config/index.ts';
 import type { EventType, MonitorEvent } from '../../shared/detect/index.ts';
-import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor-loop.ts';
+import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import type { Store } from '../../shared/record/store.ts';
 import { type EmulatedCluster, startDremioCluster } from './dremio/cluster.ts';

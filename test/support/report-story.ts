@@ -3,7 +3,7 @@ import type { EventType, IncidentAction, MonitorEvent, Severity } from '../../sh
 
 /**
  * Six hours of a cluster, as detection, the planner and delivery record them (facts as in
- * shared/detect/, shared/remediate/plan-events.ts and shared/notify/cluster-delivery.ts), for the
+ * shared/detect/, shared/remediate/plan-events.ts and shared/monitor/cluster-delivery.ts), for the
  * report's tests and its screenshot: coord-a.corp is master, stops answering, leaves ZooKeeper,
  * coord-b.corp takes over, the monitor restarts coord-a.corp; coord-c.corp goes down, its restart
  * is blocked then fails (still open, acknowledged); coord-b.corp restarts during maintenance;

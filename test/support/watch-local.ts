@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../shared/config/index.ts';
-import { startMonitorLoop } from '../../shared/monitor-loop.ts';
+import { startMonitorLoop } from '../../shared/monitor/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { isDeadLocalOwner, localOwner } from '../../shared/record/local-owner.ts';
 import { connectStore } from '../../shared/record/local-store.ts';

@@ -1,5 +1,5 @@
-import type { DetectorState } from './detect/index.ts';
-import type { RemediationState } from './remediate/remediation-state.ts';
+import type { DetectorState } from '../detect/index.ts';
+import type { RemediationState } from '../remediate/remediation-state.ts';
 
 /**
  * What the store keeps per cluster: the detector's state and the remediation planner's, committed

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import type { ClusterConfig } from './config/index.ts';
+import type { ClusterConfig } from '../config/index.ts';
 import {
   acknowledge,
   type CommandResult,
@@ -10,15 +10,15 @@ import {
   isMaterialChange,
   type MonitorEvent,
   tick,
-} from './detect/index.ts';
+} from '../detect/index.ts';
+import { type ChannelRoute, incidentsToLookUp, planOutbox } from '../notify/routing.ts';
+import type { Snapshot } from '../observe/snapshot.ts';
+import type { Store } from '../record/store.ts';
+import { acknowledgeRemediation } from '../remediate/acknowledge.ts';
+import { applyOutcomes, plan } from '../remediate/plan.ts';
+import type { RestartAction } from '../remediate/plan-types.ts';
+import { defaultRemediationPolicy, type RemediationPolicy } from '../remediate/policy.ts';
 import { isMaterialRemediationChange, type MonitorState, monitorStateOf } from './monitor-state.ts';
-import { type ChannelRoute, incidentsToLookUp, planOutbox } from './notify/routing.ts';
-import type { Snapshot } from './observe/snapshot.ts';
-import type { Store } from './record/store.ts';
-import { acknowledgeRemediation } from './remediate/acknowledge.ts';
-import { applyOutcomes, plan } from './remediate/plan.ts';
-import type { RestartAction } from './remediate/plan-types.ts';
-import { defaultRemediationPolicy, type RemediationPolicy } from './remediate/policy.ts';
 
 export interface ClusterMonitorOptions {
   readonly store: Store;

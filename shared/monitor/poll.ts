@@ -1,15 +1,15 @@
+import type { ClusterConfig } from '../config/schema.ts';
+import type { MonitorEvent } from '../detect/event.ts';
+import type { DeliveryPolicy, DeliveryRound } from '../notify/deliver.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import type { ClusterObserver } from '../observe/observer.ts';
+import type { Snapshot } from '../observe/snapshot.ts';
+import type { Store } from '../record/store.ts';
+import type { RestartAction } from '../remediate/plan-types.ts';
+import { deliverCluster } from './cluster-delivery.ts';
 import type { ClusterMonitor } from './cluster-monitor.ts';
-import type { ClusterConfig } from './config/schema.ts';
-import type { MonitorEvent } from './detect/event.ts';
-import { deliverCluster } from './notify/cluster-delivery.ts';
-import type { DeliveryPolicy, DeliveryRound } from './notify/deliver.ts';
-import type { Notifier } from './notify/notifier.ts';
-import type { ClusterObserver } from './observe/observer.ts';
-import type { Snapshot } from './observe/snapshot.ts';
-import type { Store } from './record/store.ts';
-import type { RestartAction } from './remediate/plan-types.ts';
 
-export interface TickOptions {
+export interface PollOptions {
   readonly cluster: ClusterConfig;
   readonly monitor: ClusterMonitor;
   readonly observer: Pick<ClusterObserver, 'observe'>;
@@ -20,7 +20,7 @@ export interface TickOptions {
   readonly delivery?: Partial<DeliveryPolicy>;
 }
 
-export interface TickResult {
+export interface PollResult {
   readonly snapshot: Snapshot;
   /** Events committed by this tick (detection, the planner, the clock), in order. */
   readonly events: readonly MonitorEvent[];
@@ -33,7 +33,7 @@ export interface TickResult {
  * One tick of one cluster, as a scheduled invocation runs it: observe -> detect and plan -> commit
  * -> time-only transitions -> deliver what is pending (this tick's and earlier ones').
  */
-export async function runTick(options: TickOptions): Promise<TickResult> {
+export async function runPoll(options: PollOptions): Promise<PollResult> {
   const { cluster, monitor } = options;
   const snapshot = await options.observer.observe(cluster);
   const events: MonitorEvent[] = [];

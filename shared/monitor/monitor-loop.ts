@@ -1,16 +1,16 @@
+import type { ClusterConfig } from '../config/index.ts';
+import type { MonitorEvent } from '../detect/index.ts';
+import type { DeliveryPolicy } from '../notify/deliver.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import type { ClusterObserver } from '../observe/observer.ts';
+import type { Snapshot } from '../observe/snapshot.ts';
+import { type SessionEvent, type Watch, type WatchCause, watchCluster } from '../observe/watcher.ts';
+import type { Store } from '../record/store.ts';
+import { carryOut, outcomeEvent } from '../remediate/carry-out.ts';
+import type { Executor } from '../remediate/executor.ts';
+import type { RestartAction } from '../remediate/plan-types.ts';
+import { deliverCluster } from './cluster-delivery.ts';
 import { type ClusterMonitor, clusterMonitorFor, type Outcome } from './cluster-monitor.ts';
-import type { ClusterConfig } from './config/index.ts';
-import type { MonitorEvent } from './detect/index.ts';
-import { deliverCluster } from './notify/cluster-delivery.ts';
-import type { DeliveryPolicy } from './notify/deliver.ts';
-import type { Notifier } from './notify/notifier.ts';
-import type { ClusterObserver } from './observe/observer.ts';
-import type { Snapshot } from './observe/snapshot.ts';
-import { type SessionEvent, type Watch, type WatchCause, watchCluster } from './observe/watcher.ts';
-import type { Store } from './record/store.ts';
-import { carryOut, outcomeEvent } from './remediate/carry-out.ts';
-import type { Executor } from './remediate/executor.ts';
-import type { RestartAction } from './remediate/plan-types.ts';
 
 /** A line for the operator's log; never carries a secret (events and errors are already redacted). */
 export type LoopLog =

@@ -1,11 +1,11 @@
-import type { ClusterMonitor } from '../cluster-monitor.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import type { MonitorEvent } from '../detect/event.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { Store } from '../record/store.ts';
-import { carryOut, outcomeEvent } from './carry-out.ts';
-import type { Executor } from './executor.ts';
-import { actionInFlight } from './plan.ts';
+import { carryOut, outcomeEvent } from '../remediate/carry-out.ts';
+import type { Executor } from '../remediate/executor.ts';
+import { actionInFlight } from '../remediate/plan.ts';
+import type { ClusterMonitor } from './cluster-monitor.ts';
 
 export type ActionRun =
   | {

@@ -1,10 +1,10 @@
-import type { ClusterMonitor } from '../cluster-monitor.ts';
 import type { ClusterConfig } from '../config/index.ts';
 import type { MonitorEvent } from '../detect/event.ts';
+import { type DeliveryPolicy, type DeliveryRound, deliverPending } from '../notify/deliver.ts';
+import type { NotificationContext, Notifier } from '../notify/notifier.ts';
 import type { Delivery } from '../record/outbox.ts';
 import type { Store } from '../record/store.ts';
-import { type DeliveryPolicy, type DeliveryRound, deliverPending } from './deliver.ts';
-import type { NotificationContext, Notifier } from './notifier.ts';
+import type { ClusterMonitor } from './cluster-monitor.ts';
 
 /** What notifiers get to know about the cluster of an event: the runbook and the master's Dremio UI. */
 export function contextFor(cluster: ClusterConfig, event: MonitorEvent): NotificationContext {
