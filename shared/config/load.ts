@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Document, isNode, isScalar, Lexer, LineCounter, parseDocument, visit } from 'yaml';
+import { errorMessage } from '../errors.ts';
 import type { MonitorConfig } from './schema.ts';
 import { ConfigError, type ConfigIssue, MAX_LISTED_ISSUES, oneLine, parseConfig } from './validate.ts';
 
@@ -302,7 +303,7 @@ function describeFileError(error: unknown): string {
 }
 
 function messageOf(error: unknown): string {
-  return oneLine(error instanceof Error ? error.message : String(error));
+  return oneLine(errorMessage(error));
 }
 
 export interface ConfigLocation {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts';
 import type { SecretReference } from './schema.ts';
 import { ConfigError } from './validate.ts';
 
@@ -33,14 +34,10 @@ export async function resolveSecret(
   try {
     value = await sources.getSecret(arn);
   } catch (error) {
-    throw new Error(`cannot read the secret ${arn}: ${messageOf(error)}`, { cause: error });
+    throw new Error(`cannot read the secret ${arn}: ${errorMessage(error)}`, { cause: error });
   }
   if (typeof value !== 'string' || value === '') {
     throw new ConfigError(arn, [{ path: '(secret)', message: 'the secret has no string value' }]);
   }
   return value;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

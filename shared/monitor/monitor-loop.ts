@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../config/index.ts';
 import type { MonitorEvent } from '../detect/index.ts';
+import { errorMessage } from '../errors.ts';
 import type { DeliveryPolicy } from '../notify/deliver.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { ClusterObserver } from '../observe/observer.ts';
@@ -66,10 +67,6 @@ export interface MonitorLoop {
   close(): Promise<void>;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The monitor's imperative shell, shared by `watch` and the Lambda's watch mode: per cluster a held
  * ZooKeeper watch plus a full observation every interval, each snapshot judged and committed, a
@@ -93,7 +90,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
     let latest: Snapshot | undefined;
     const track = (work: Promise<unknown>) => {
       const done = work
-        .catch((error) => log({ level: 'error', cluster: cluster.name, message: messageOf(error) }))
+        .catch((error) => log({ level: 'error', cluster: cluster.name, message: errorMessage(error) }))
         .finally(() => pending.delete(done));
       pending.add(done);
     };

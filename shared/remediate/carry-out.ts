@@ -1,5 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { MonitorEvent } from '../detect/event.ts';
+import { errorMessage } from '../errors.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { dryRun } from './dry-run.ts';
 import type { Executor, Facts, RestartOptions, RestartTarget } from './executor.ts';
@@ -23,10 +24,6 @@ export interface CarryOutOptions {
   readonly pollMs?: number;
   readonly now?: () => number;
   readonly signal?: AbortSignal;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -110,7 +107,9 @@ export async function carryOut(action: RestartAction, options: CarryOutOptions):
   } catch (error) {
     return {
       kind: 'failed',
-      reason: signal.aborted ? 'stopped before an outcome (the monitor is shutting down)' : messageOf(error),
+      reason: signal.aborted
+        ? 'stopped before an outcome (the monitor is shutting down)'
+        : errorMessage(error),
       retryable: true,
       facts: { unexpected: true },
     };

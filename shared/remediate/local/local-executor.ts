@@ -1,3 +1,4 @@
+import { errorMessage } from '../../errors.ts';
 import type {
   ActionOutcome,
   Executor,
@@ -12,10 +13,6 @@ export interface LocalExecutorOptions {
   readonly restart: (target: RestartTarget) => Promise<void>;
   /** Whether the node's process runs; without it, a restart that returned is taken as verified. */
   readonly isRunning?: (target: RestartTarget) => Promise<boolean>;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -47,7 +44,7 @@ export class LocalExecutor implements Executor {
     } catch (error) {
       return {
         kind: 'failed',
-        reason: `restarting the local process of ${target.address} failed: ${messageOf(error)}`,
+        reason: `restarting the local process of ${target.address} failed: ${errorMessage(error)}`,
         retryable: false,
         facts,
       };
@@ -62,7 +59,7 @@ export class LocalExecutor implements Executor {
         ? { kind: 'running', facts: { address: target.address, executor: 'local', running: true } }
         : { kind: 'not-running', facts: { address: target.address, executor: 'local', running: false } };
     } catch (error) {
-      return { kind: 'unknown', reason: messageOf(error), facts: {} };
+      return { kind: 'unknown', reason: errorMessage(error), facts: {} };
     }
   }
 
@@ -80,7 +77,7 @@ export class LocalExecutor implements Executor {
     } catch (error) {
       return {
         kind: 'not-yet',
-        reason: `could not tell whether ${target.address} runs: ${messageOf(error)}`,
+        reason: `could not tell whether ${target.address} runs: ${errorMessage(error)}`,
       };
     }
   }
