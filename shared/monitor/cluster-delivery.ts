@@ -6,14 +6,19 @@ import type { Delivery } from '../record/outbox.ts';
 import type { Store } from '../record/store.ts';
 import type { ClusterMonitor } from './cluster-monitor.ts';
 
-/** What notifiers get to know about the cluster of an event: the runbook and the master's Dremio UI. */
+/**
+ * What notifiers get to know about the cluster of an event: the runbook, the master's Dremio UI, and
+ * whether the monitor restarts a failed master itself (enabled and not a dry run, which calls nothing).
+ */
 export function contextFor(cluster: ClusterConfig, event: MonitorEvent): NotificationContext {
   const facts = event.facts as { to?: { address?: unknown }; master?: { address?: unknown } };
   const address = facts.to?.address ?? facts.master?.address;
   const coordinator = cluster.coordinators.find((candidate) => candidate.address === address);
+  const restartsItself = cluster.remediation.enabled && !cluster.remediation.dryRun;
   return {
     ...(cluster.runbookUrl ? { runbookUrl: cluster.runbookUrl } : {}),
     ...(coordinator ? { masterWebUrl: coordinator.webUrl } : {}),
+    ...(restartsItself ? { remediationEnabled: true } : {}),
   };
 }
 

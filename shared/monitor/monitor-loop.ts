@@ -50,8 +50,6 @@ export interface MonitorLoopOptions {
   readonly executorFor?: (cluster: ClusterConfig) => Executor | null;
   /** Between verification polls of an action. @default 5000 */
   readonly verifyPollMs?: number;
-  /** Extra routes per cluster (on AWS: REMEDIATION_STARTED to the remediation topic). */
-  readonly monitorFor?: (cluster: ClusterConfig, store: Store) => ClusterMonitor;
   /** Every snapshot taken (a change, the interval, a new session), before it is judged. */
   readonly onSnapshot?: (snapshot: Snapshot, cause: WatchCause) => void;
   readonly onEvents?: (cluster: string, events: readonly MonitorEvent[]) => void;
@@ -84,7 +82,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
   const stopping = new AbortController();
 
   for (const cluster of options.clusters) {
-    const monitor = (options.monitorFor ?? clusterMonitorFor)(cluster, options.store);
+    const monitor = clusterMonitorFor(cluster, options.store);
     monitors.set(cluster.name, monitor);
     const executor = cluster.remediation.enabled ? (options.executorFor?.(cluster) ?? null) : null;
     let latest: Snapshot | undefined;
