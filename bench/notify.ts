@@ -89,7 +89,13 @@ try {
         incidentKey: `bench/maintenance/${round}`,
         incidentAction: 'notice',
         summary: `bench round ${round}`,
-        facts: {},
+        facts: {
+          windowId: `round-${round}`,
+          start: new Date(now).toISOString(),
+          end: new Date(now).toISOString(),
+          owner: 'bench',
+          reason: 'bench',
+        },
       },
     ]);
     if (outcome.kind !== 'committed') throw new Error('not committed');

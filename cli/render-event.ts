@@ -1,8 +1,9 @@
-import type { MonitorEvent } from '../shared/detect/index.ts';
+import { factsRecord } from '../shared/events/read.ts';
+import type { MonitorEvent } from '../shared/events/types.ts';
 
 /** An event as one JSON line: the event, with `from` and `to` lifted to the top on failovers. */
 export function eventJson(event: MonitorEvent): string {
-  const { from, to } = event.facts as { from?: unknown; to?: unknown };
+  const { from, to } = factsRecord(event);
   return JSON.stringify({
     ...event,
     ...(from === undefined ? {} : { from }),

@@ -1,8 +1,8 @@
 /**
  * The folders show the pipeline, and arrows only point down it: a stage of `shared/` (config,
  * observe, detect, remediate, record, notify, report, ...) never imports the orchestration above it
- * (`shared/monitor/`), and `shared/` never imports the shells around it (cli, functions, infra, demo,
- * bench, test). Run by `npm run lint`; exits 1 naming every import that runs back up.
+ * (`shared/monitor/`), the event domain (`shared/events/`) below every stage imports none of them,
+ * and `shared/` never imports the shells around it (cli, functions, infra, demo, bench, test). Run by `npm run lint`; exits 1 naming every import that runs back up.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -24,12 +24,15 @@ const problems = [];
 for (const file of files(join(root, 'shared'))) {
   const from = relative(root, file);
   const inMonitor = from.startsWith('shared/monitor/');
+  const inEvents = from.startsWith('shared/events/');
   for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
     const target = relative(root, resolve(dirname(file), match[1]));
     const top = target.split('/')[0];
     if (SHELLS.includes(top))
       problems.push(`${from} imports ${target}: shared/ never imports the shells around it`);
-    else if (!inMonitor && target.startsWith('shared/monitor/')) {
+    else if (inEvents && !target.startsWith('shared/events/')) {
+      problems.push(`${from} imports ${target}: the event domain lies below every stage and imports none`);
+    } else if (!inMonitor && target.startsWith('shared/monitor/')) {
       problems.push(`${from} imports ${target}: a stage never imports the orchestration that calls it`);
     }
   }

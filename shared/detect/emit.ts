@@ -1,4 +1,6 @@
-import type { EventType, MonitorEvent, Severity } from './event.ts';
+import { buildEvent, incidentKeyOf, iso, maintenanceHold } from '../events/build.ts';
+import type { FactsByType } from '../events/facts.ts';
+import type { EventOf, EventType, MonitorEvent, Severity } from '../events/types.ts';
 import { cloneState, type DetectorState, type IncidentKind } from './state.ts';
 
 /** The working state of one run: a private copy of the state, the clock, and the events so far. */
@@ -26,19 +28,17 @@ export type IncidentEffect =
   /** Opened and resolved at once; key `<cluster>/<segment>/<name, else the event id>`. */
   | { readonly action: 'notice'; readonly segment: string; readonly name: string | null };
 
-export interface Draft {
-  readonly type: EventType;
+/** An event as a detector judges it; `emit` gives it its id, time, incident key and holds. */
+export interface Draft<T extends EventType> {
+  readonly type: T;
   readonly severity: Severity;
   readonly summary: string;
-  readonly facts: Record<string, unknown>;
+  readonly facts: FactsByType[T];
   readonly steps?: readonly string[];
   readonly incident: IncidentEffect;
   /** Leadership is flapping: record, do not page (facts.flapping). */
   readonly flapping?: { readonly since: number; readonly changes: number };
 }
-
-export const MAX_KEY_LENGTH = 255;
-const MAX_SUMMARY_LENGTH = 1000;
 
 export const KEY_SEGMENT: { readonly [K in IncidentKind]: string } = {
   master: 'master',
@@ -49,44 +49,35 @@ export const KEY_SEGMENT: { readonly [K in IncidentKind]: string } = {
   observation: 'observation',
 };
 
-/** `<cluster>/<segment>/<name>`, the cluster name shortened when the whole would pass 255 characters. */
-export function incidentKeyOf(cluster: string, segment: string, name: string): string {
-  const tail = `/${segment}/${name}`.slice(0, MAX_KEY_LENGTH - 1);
-  return `${cluster.slice(0, MAX_KEY_LENGTH - tail.length)}${tail}`;
-}
-
-/** One line: whitespace runs become one space, at most 1000 characters. */
-export function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > MAX_SUMMARY_LENGTH ? `${line.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : line;
-}
-
 /** Builds the event, applies it to the incidents of the state, and records it. */
-export function emit(ctx: Context, draft: Draft): MonitorEvent {
+export function emit<T extends EventType>(ctx: Context, draft: Draft<T>): EventOf<T> {
   const id = ctx.newId();
   const { state } = ctx;
   const window = draft.type.startsWith('MAINTENANCE_')
     ? undefined
     : state.maintenance.find((w) => w.status === 'active');
-  const facts: Record<string, unknown> = { ...draft.facts };
-  if (window) facts.maintenance = { windowId: window.id, owner: window.owner, until: iso(window.end) };
-  if (draft.flapping) facts.flapping = { since: iso(draft.flapping.since), changes: draft.flapping.changes };
-  const suppressed = window !== undefined || draft.flapping !== undefined;
-  const event: MonitorEvent = {
+  const facts: FactsByType[T] = {
+    ...draft.facts,
+    ...(window ? { maintenance: maintenanceHold(window) } : {}),
+    ...(draft.flapping
+      ? { flapping: { since: iso(draft.flapping.since), changes: draft.flapping.changes } }
+      : {}),
+  };
+  const event = buildEvent({
     id,
     cluster: state.cluster,
     type: draft.type,
     severity: draft.severity,
-    at: iso(ctx.time),
+    at: ctx.time,
     incidentKey: keyFor(state.cluster, draft.incident, id),
-    summary: oneLine(draft.summary),
+    incidentAction: draft.incident.action,
+    summary: draft.summary,
     facts,
     ...(draft.steps ? { steps: draft.steps } : {}),
-    ...(suppressed ? { suppressed: true } : {}),
-    incidentAction: draft.incident.action,
-  };
-  applyToIncidents(ctx, draft, event);
-  ctx.events.push(event);
+    suppressed: window !== undefined || draft.flapping !== undefined,
+  });
+  applyToIncidents(ctx, draft.incident, event);
+  ctx.events.push(event as MonitorEvent);
   return event;
 }
 
@@ -101,9 +92,12 @@ function keyFor(cluster: string, effect: IncidentEffect, id: string): string {
   }
 }
 
-function applyToIncidents(ctx: Context, draft: Draft, event: MonitorEvent): void {
+function applyToIncidents(
+  ctx: Context,
+  effect: IncidentEffect,
+  event: MonitorEvent | EventOf<EventType>,
+): void {
   const { state, time } = ctx;
-  const effect = draft.incident;
   const notifiedAt = event.suppressed ? null : time;
   if (effect.action === 'open') {
     state.incidents.push({
@@ -131,6 +125,4 @@ function applyToIncidents(ctx: Context, draft: Draft, event: MonitorEvent): void
   if (notifiedAt !== null) incident.lastNotifiedAt = notifiedAt;
 }
 
-export function iso(time: number): string {
-  return new Date(time).toISOString();
-}
+export { incidentKeyOf, iso };

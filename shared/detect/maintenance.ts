@@ -1,3 +1,4 @@
+import type { FactsByType } from '../events/facts.ts';
 import { applied, type CommandResult, checkText, checkTime, rejected } from './command.ts';
 import { formatDuration } from './describe.ts';
 import { type Context, emit, iso, timeContext } from './emit.ts';
@@ -118,7 +119,7 @@ function closeWindow(ctx: Context, window: MaintenanceWindow, outcome: Outcome):
   });
 }
 
-function windowFacts(window: MaintenanceWindow): Record<string, unknown> {
+function windowFacts(window: MaintenanceWindow): FactsByType['MAINTENANCE_STARTED'] {
   return {
     windowId: window.id,
     start: iso(window.start),

@@ -1,3 +1,4 @@
+import type { FactsByType, ZooKeeperServerFacts } from '../events/facts.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { ZooKeeperServerObservation } from '../observe/zookeeper-servers.ts';
 import { advanceCondition } from './condition.ts';
@@ -110,7 +111,7 @@ function recover(ctx: Context, snapshot: Snapshot, track: Raised): void {
   });
 }
 
-function serverFacts(snapshot: Snapshot): Array<Record<string, unknown>> {
+function serverFacts(snapshot: Snapshot): ZooKeeperServerFacts[] {
   return snapshot.zookeeper.servers.map((server) => ({
     server: serverName(server),
     state: server.state,
@@ -123,7 +124,10 @@ function serverFacts(snapshot: Snapshot): Array<Record<string, unknown>> {
  * What the coordinators answered while the monitor could not read ZooKeeper: a second witness. A
  * coordinator answering `"OK"` has a working ZooKeeper session and sees a master.
  */
-function witnesses(snapshot: Snapshot): { answering: string[]; facts: Array<Record<string, unknown>> } {
+function witnesses(snapshot: Snapshot): {
+  answering: string[];
+  facts: NonNullable<FactsByType['OBSERVATION_FAILED']['coordinators']>;
+} {
   return {
     answering: snapshot.coordinators.filter((c) => c.http.kind === 'ok').map((c) => c.address),
     facts: snapshot.coordinators.map((c) => ({ address: c.address, role: c.role, answer: c.http.kind })),

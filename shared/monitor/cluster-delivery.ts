@@ -1,7 +1,10 @@
 import type { ClusterConfig } from '../config/index.ts';
-import type { MonitorEvent } from '../detect/event.ts';
+import { buildEvent, incidentKeyOf } from '../events/build.ts';
+import type { NotificationContext } from '../events/present.ts';
+import { addressOf, factsRecord } from '../events/read.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { type DeliveryPolicy, type DeliveryRound, deliverPending } from '../notify/deliver.ts';
-import type { NotificationContext, Notifier } from '../notify/notifier.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import type { Delivery } from '../record/outbox.ts';
 import type { Store } from '../record/store.ts';
 import type { ClusterMonitor } from './cluster-monitor.ts';
@@ -11,8 +14,8 @@ import type { ClusterMonitor } from './cluster-monitor.ts';
  * whether the monitor restarts a failed master itself (enabled and not a dry run, which calls nothing).
  */
 export function contextFor(cluster: ClusterConfig, event: MonitorEvent): NotificationContext {
-  const facts = event.facts as { to?: { address?: unknown }; master?: { address?: unknown } };
-  const address = facts.to?.address ?? facts.master?.address;
+  const facts = factsRecord(event);
+  const address = addressOf(facts.to) ?? addressOf(facts.master);
   const coordinator = cluster.coordinators.find((candidate) => candidate.address === address);
   const restartsItself = cluster.remediation.enabled && !cluster.remediation.dryRun;
   return {
@@ -26,13 +29,13 @@ export function contextFor(cluster: ClusterConfig, event: MonitorEvent): Notific
 export function deliveryFailed(delivery: Delivery, now: number, newId: () => string): MonitorEvent {
   const { event, channel, attempts, lastError } = delivery;
   const id = newId();
-  return {
+  return buildEvent({
     id,
     cluster: event.cluster,
     type: 'DELIVERY_FAILED',
     severity: 'critical',
-    at: new Date(now).toISOString(),
-    incidentKey: `${event.cluster}/delivery/${id}`.slice(0, 255),
+    at: now,
+    incidentKey: incidentKeyOf(event.cluster, 'delivery', id),
     incidentAction: 'notice',
     summary: `Could not deliver ${event.type} (${event.id}) to channel ${channel} after ${attempts} attempt(s): ${lastError ?? 'unknown error'}`,
     facts: { channel, eventId: event.id, eventType: event.type, attempts, reason: lastError ?? null },
@@ -40,7 +43,7 @@ export function deliveryFailed(delivery: Delivery, now: number, newId: () => str
       `Read the event in the audit log: dremio-ha-monitor events --cluster ${event.cluster}`,
       `Check the ${channel} channel's configuration and secret; the error above says what the service answered.`,
     ],
-  };
+  });
 }
 
 /** One delivery round of a cluster's routed channels; failures are recorded as DELIVERY_FAILED. */

@@ -1,14 +1,7 @@
-import type { MonitorEvent } from '../detect/event.ts';
+import type { NotificationContext } from '../events/present.ts';
+import type { MonitorEvent } from '../events/types.ts';
 
-/** What a notifier knows about the cluster an event is about, beyond the event itself. */
-export interface NotificationContext {
-  /** The runbook link from the cluster's configuration, if any. */
-  readonly runbookUrl?: string;
-  /** The Dremio UI of the master the event names (the new master on a failover), if known. */
-  readonly masterWebUrl?: string;
-  /** True when the monitor will restart the failed master itself (remediation enabled). */
-  readonly remediationEnabled?: boolean;
-}
+export type { NotificationContext };
 
 export interface Notification {
   readonly event: MonitorEvent;

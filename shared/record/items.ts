@@ -1,10 +1,5 @@
-import {
-  EVENT_TYPES,
-  type EventType,
-  type IncidentAction,
-  type MonitorEvent,
-  type Severity,
-} from '../detect/event.ts';
+import { type Decoded, decodeEvent } from '../events/decode.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { ItemKey } from './store-error.ts';
 
 /**
@@ -28,20 +23,6 @@ export const leaseKey = (cluster: string, name: string): ItemKey => ({
   pk: clusterPk(cluster),
   sk: `${LEASE_PREFIX}${name}`,
 });
-
-/** Canonical upper-case ULID: the first character caps the time at 2^48 - 1 ms. */
-export const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-
-const SEVERITIES: readonly string[] = ['info', 'warning', 'critical'] satisfies Severity[];
-const TYPES: readonly string[] = EVENT_TYPES;
-const INCIDENT_ACTIONS: readonly string[] = [
-  'open',
-  'update',
-  'remind',
-  'acknowledge',
-  'resolve',
-  'notice',
-] satisfies IncidentAction[];
 
 /**
  * The JSON form of a value (what is stored): undefined properties dropped, Dates as strings, -0 as 0.
@@ -73,7 +54,7 @@ function reservedKeyPath(value: unknown, path: string): string | undefined {
 /** The stored form of an event: its JSON form, its key, and `ttl` = at + retention in epoch seconds. */
 export function toEventItem(event: MonitorEvent, retentionMs: number): Record<string, unknown> {
   const json = toJson(event) as Record<string, unknown>;
-  const parsed = parseEvent(json);
+  const parsed = decodeEvent(json);
   if (parsed.kind === 'bad')
     throw new TypeError(`event ${JSON.stringify(event.id)} is invalid: ${parsed.reason}`);
   const key = eventKey(event.cluster, event.id);
@@ -85,52 +66,12 @@ export function toEventItem(event: MonitorEvent, retentionMs: number): Record<st
   };
 }
 
-export type Parsed =
-  | { readonly kind: 'event'; readonly event: MonitorEvent }
-  | { kind: 'bad'; reason: string };
-
 /** An event item read back; anything that is not a well-formed event is `bad`, with the reason. */
-export function parseEventItem(item: Record<string, unknown>): Parsed {
-  const parsed = parseEvent(item);
+export function parseEventItem(item: Record<string, unknown>): Decoded {
+  const parsed = decodeEvent(item);
   if (parsed.kind === 'bad') return parsed;
   const key = eventKey(parsed.event.cluster, parsed.event.id);
   if (item.pk !== key.pk || item.sk !== key.sk)
     return { kind: 'bad', reason: 'the key does not match id and cluster' };
   return parsed;
-}
-
-function parseEvent(item: Record<string, unknown>): Parsed {
-  const bad = (reason: string): Parsed => ({ kind: 'bad', reason });
-  const { id, cluster, type, severity, at, incidentKey, summary, facts, steps, suppressed, incidentAction } =
-    item;
-  if (typeof id !== 'string' || !ULID_PATTERN.test(id)) return bad('id is not an upper-case ULID');
-  if (typeof cluster !== 'string' || cluster === '') return bad('cluster is not a non-empty string');
-  if (typeof type !== 'string' || !TYPES.includes(type)) return bad('type is not a known event type');
-  if (typeof severity !== 'string' || !SEVERITIES.includes(severity))
-    return bad('severity is not a severity');
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return bad('at is not an ISO time');
-  if (typeof incidentKey !== 'string') return bad('incidentKey is not a string');
-  if (typeof summary !== 'string') return bad('summary is not a string');
-  if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) return bad('facts is not a map');
-  if (steps !== undefined && (!Array.isArray(steps) || !steps.every((step) => typeof step === 'string'))) {
-    return bad('steps is not a list of strings');
-  }
-  if (suppressed !== undefined && typeof suppressed !== 'boolean') return bad('suppressed is not a boolean');
-  if (incidentAction !== undefined && !INCIDENT_ACTIONS.includes(incidentAction as string)) {
-    return bad('incidentAction is not an incident action');
-  }
-  const event: MonitorEvent = {
-    id,
-    cluster,
-    type: type as EventType,
-    severity: severity as Severity,
-    at,
-    incidentKey,
-    summary,
-    facts: facts as Record<string, unknown>,
-    ...(steps === undefined ? {} : { steps: steps as string[] }),
-    ...(suppressed === undefined ? {} : { suppressed }),
-    ...(incidentAction === undefined ? {} : { incidentAction: incidentAction as IncidentAction }),
-  };
-  return { kind: 'event', event };
 }

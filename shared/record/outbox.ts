@@ -1,4 +1,5 @@
-import type { MonitorEvent } from '../detect/event.ts';
+import { decodeEvent } from '../events/decode.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { clusterPk, TTL_ATTRIBUTE } from './items.ts';
 import type { ItemKey } from './store-error.ts';
 
@@ -62,14 +63,15 @@ const STATUSES: readonly string[] = ['pending', 'delivered', 'failed'] satisfies
 export function parseDeliveryItem(item: Record<string, unknown>): Delivery | string {
   const { channel, event, status, attempts, createdAt, nextAttemptAt, lastError, deliveredAt } = item;
   if (typeof channel !== 'string') return 'channel is not a string';
-  if (typeof event !== 'object' || event === null) return 'event is not a map';
+  const decoded = decodeEvent(event);
+  if (decoded.kind === 'bad') return `event: ${decoded.reason}`;
   if (typeof status !== 'string' || !STATUSES.includes(status)) return 'status is not a delivery status';
   if (typeof attempts !== 'number' || typeof createdAt !== 'number' || typeof nextAttemptAt !== 'number') {
     return 'attempts, createdAt and nextAttemptAt must be numbers';
   }
   return {
     channel,
-    event: event as MonitorEvent,
+    event: decoded.event,
     status: status as DeliveryStatus,
     attempts,
     createdAt,

@@ -1,7 +1,8 @@
 /** The REMEDIATION_* events: their texts, steps and facts, for the planner and the executor's outcomes. */
-import { formatDuration } from '../detect/describe.ts';
-import { incidentKeyOf, iso, oneLine } from '../detect/emit.ts';
-import type { EventType, IncidentAction, MonitorEvent, Severity } from '../detect/event.ts';
+import { buildEvent, incidentKeyOf, iso, maintenanceHold } from '../events/build.ts';
+import type { FactsByType, OutcomeFacts, RestartTargetFacts } from '../events/facts.ts';
+import { formatDuration } from '../events/format.ts';
+import type { EventOf, EventType, IncidentAction, MonitorEvent, Severity } from '../events/types.ts';
 import type { Action, Block, Run } from './plan-types.ts';
 import type { BlockRule, Need, NeedReason, Paging } from './remediation-state.ts';
 
@@ -63,27 +64,32 @@ export function blockSteps(run: Run, need: Need, chosen: Block): string[] {
   }
 }
 
-export function targetFacts(run: Run, need: Need): Record<string, unknown> {
+export function targetFacts(run: Run, need: Need): RestartTargetFacts {
   const instanceId = run.instanceIds.get(lower(need.address)) ?? null;
   return { address: need.address, role: need.role, instanceId, reason: need.reason };
 }
 
-export interface EventDraft {
-  readonly type: EventType;
+export interface EventDraft<T extends EventType> {
+  readonly type: T;
   readonly severity: Severity;
   readonly summary: string;
-  readonly facts: Record<string, unknown>;
+  readonly facts: FactsByType[T];
   readonly steps?: readonly string[];
 }
 
 /** An event of the need's remediation incident: it opens the incident, or updates the open one. */
-export function needEvent(run: Run, need: Need, draft: EventDraft, id = run.newId()): MonitorEvent {
+export function needEvent<T extends EventType>(
+  run: Run,
+  need: Need,
+  draft: EventDraft<T>,
+  id = run.newId(),
+): EventOf<T> {
   const incidentAction: IncidentAction = need.incidentKey === null ? 'open' : 'update';
   const incidentKey = need.incidentKey ?? incidentKeyOf(run.state.cluster, 'remediation', id);
   const window = run.window;
   // As detection records events during maintenance: held back from paging, the window in the facts.
-  const facts = window
-    ? { ...draft.facts, maintenance: { windowId: window.id, owner: window.owner, until: iso(window.end) } }
+  const facts: FactsByType[T] = window
+    ? { ...draft.facts, maintenance: maintenanceHold(window) }
     : draft.facts;
   const event = makeEvent(
     run.state.cluster,
@@ -95,32 +101,20 @@ export function needEvent(run: Run, need: Need, draft: EventDraft, id = run.newI
     !!window,
   );
   need.incidentKey = incidentKey;
-  run.events.push(event);
+  run.events.push(event as MonitorEvent);
   return event;
 }
 
-export function makeEvent(
+export function makeEvent<T extends EventType>(
   cluster: string,
   id: string,
   now: number,
   incidentKey: string,
   incidentAction: IncidentAction,
-  draft: EventDraft,
+  draft: EventDraft<T>,
   suppressed = false,
-): MonitorEvent {
-  return {
-    id,
-    cluster,
-    type: draft.type,
-    severity: draft.severity,
-    at: iso(now),
-    incidentKey,
-    summary: oneLine(draft.summary),
-    facts: draft.facts,
-    ...(draft.steps ? { steps: draft.steps } : {}),
-    ...(suppressed ? { suppressed: true } : {}),
-    incidentAction,
-  };
+): EventOf<T> {
+  return buildEvent({ id, cluster, at: now, incidentKey, incidentAction, suppressed, ...draft });
 }
 
 /** A reminder of a need's incident that waits for a person (its last block or failure, again). */
@@ -168,10 +162,7 @@ export function outcomeKey(action: Action): string {
 }
 
 /** The action's own facts first, then the executor's (which cannot override them). */
-export function outcomeFacts(
-  action: Action,
-  extra: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
+export function outcomeFacts(action: Action, extra: Readonly<Record<string, unknown>>): OutcomeFacts {
   const { address, role, instanceId, reason } = action.target;
   const own = {
     actionId: action.id,

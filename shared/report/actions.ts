@@ -1,6 +1,6 @@
 /** Remediation actions and blocks, delivery failures, maintenance windows and split-brain intervals. */
 import type { MonitorEvent } from '../detect/event.ts';
-import { addressOf, bool, number, record, text, time } from './facts.ts';
+import { addressOf, bool, epochOf, factsRecord, num, record, text } from '../events/read.ts';
 import type {
   DeliveryFailure,
   Interval,
@@ -12,12 +12,12 @@ import type {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function targetOf(event: MonitorEvent) {
-  const target = record(event.facts, 'target');
+  const target = record(factsRecord(event).target);
   return {
-    target: addressOf(event.facts, 'target'),
-    role: text(target, 'role'),
-    instanceId: text(target, 'instanceId'),
-    need: text(target, 'reason'),
+    target: addressOf(factsRecord(event).target) ?? null,
+    role: text(target?.role) ?? null,
+    instanceId: text(target?.instanceId) ?? null,
+    need: text(target?.reason) ?? null,
   };
 }
 
@@ -32,19 +32,19 @@ export function remediationOf(events: readonly MonitorEvent[], until: number): R
   for (const event of events) {
     if (!event.type.startsWith('REMEDIATION_') || event.type === 'REMEDIATION_BLOCKED') continue;
     const at = Date.parse(event.at);
-    const { facts } = event;
-    const actionId = text(facts, 'actionId');
+    const facts = factsRecord(event);
+    const actionId = text(facts.actionId) ?? null;
     let row = actionId === null ? undefined : byId.get(actionId);
     if (!row) {
       row = {
         actionId,
         ...targetOf(event),
-        startedAt: event.type === 'REMEDIATION_STARTED' ? at : time(facts, 'startedAt'),
+        startedAt: event.type === 'REMEDIATION_STARTED' ? at : (epochOf(facts.startedAt) ?? null),
         endedAt: null,
         outcome: 'in-flight',
         durationMs: null,
-        dryRun: bool(facts, 'dryRun') === true,
-        attempt: number(facts, 'attempt'),
+        dryRun: facts.dryRun === true,
+        attempt: num(facts.attempt) ?? null,
         reason: null,
         retryable: null,
         incidentKey: event.incidentKey,
@@ -58,13 +58,13 @@ export function remediationOf(events: readonly MonitorEvent[], until: number): R
     row.endedAt = at;
     if (event.type === 'REMEDIATION_FAILED') {
       row.outcome = 'failed';
-      row.reason = text(facts, 'reason');
-      row.retryable = bool(facts, 'retryable');
+      row.reason = text(facts.reason) ?? null;
+      row.retryable = bool(facts.retryable) ?? null;
     } else if (actionId === null) {
       row.outcome = 'not-needed';
-      row.reason = text(facts, 'why');
+      row.reason = text(facts.why) ?? null;
     } else row.outcome = 'succeeded';
-    row.durationMs = number(facts, 'durationMs') ?? (row.startedAt === null ? null : at - row.startedAt);
+    row.durationMs = num(facts.durationMs) ?? (row.startedAt === null ? null : at - row.startedAt);
   }
   for (const row of rows) {
     if (row.outcome === 'in-flight' && row.startedAt !== null)
@@ -83,8 +83,8 @@ export function blocksOf(events: readonly MonitorEvent[]): RemediationBlock[] {
         at: Date.parse(event.at),
         target,
         need,
-        rule: text(event.facts, 'rule'),
-        until: time(event.facts, 'until'),
+        rule: text(factsRecord(event).rule) ?? null,
+        until: epochOf(factsRecord(event).until) ?? null,
         summary: event.summary,
       };
     });
@@ -96,11 +96,11 @@ export function deliveryFailuresOf(events: readonly MonitorEvent[]): DeliveryFai
     .map((event) => ({
       eventId: event.id,
       at: Date.parse(event.at),
-      channel: text(event.facts, 'channel'),
-      failedEventId: text(event.facts, 'eventId'),
-      failedEventType: text(event.facts, 'eventType'),
-      attempts: number(event.facts, 'attempts'),
-      reason: text(event.facts, 'reason'),
+      channel: text(factsRecord(event).channel) ?? null,
+      failedEventId: text(factsRecord(event).eventId) ?? null,
+      failedEventType: text(factsRecord(event).eventType) ?? null,
+      attempts: num(factsRecord(event).attempts) ?? null,
+      reason: text(factsRecord(event).reason) ?? null,
     }));
 }
 
@@ -114,17 +114,23 @@ export function maintenanceOf(
   const open = new Map<string, Omit<MaintenanceWindow, 'to' | 'ongoing'> & { plannedEnd: number | null }>();
   const clamp = (t: number) => Math.min(Math.max(t, since), until);
   for (const event of events) {
-    const windowId = text(event.facts, 'windowId');
+    const windowId = text(factsRecord(event).windowId) ?? null;
     if (windowId === null) continue;
     const at = Date.parse(event.at);
-    const owner = text(event.facts, 'owner');
-    const reason = text(event.facts, 'reason');
+    const owner = text(factsRecord(event).owner) ?? null;
+    const reason = text(factsRecord(event).reason) ?? null;
     if (event.type === 'MAINTENANCE_STARTED') {
-      open.set(windowId, { windowId, owner, reason, from: clamp(at), plannedEnd: time(event.facts, 'end') });
+      open.set(windowId, {
+        windowId,
+        owner,
+        reason,
+        from: clamp(at),
+        plannedEnd: epochOf(factsRecord(event).end) ?? null,
+      });
     } else if (event.type === 'MAINTENANCE_ENDED') {
       const started = open.get(windowId);
       open.delete(windowId);
-      const from = started?.from ?? clamp(time(event.facts, 'start') ?? since);
+      const from = started?.from ?? clamp(epochOf(factsRecord(event).start) ?? since);
       windows.push({ windowId, owner, reason, from, to: Math.max(from, clamp(at)), ongoing: false });
     }
   }
@@ -147,9 +153,9 @@ export function splitBrainOf(events: readonly MonitorEvent[], since: number, unt
   for (const event of events) {
     const at = Date.parse(event.at);
     if (event.type === 'SPLIT_BRAIN_SUSPECTED' && from === null)
-      from = clamp(time(event.facts, 'since') ?? at);
+      from = clamp(epochOf(factsRecord(event).since) ?? at);
     if (event.type === 'SPLIT_BRAIN_RESOLVED') {
-      const start = from ?? clamp(time(event.facts, 'since') ?? at);
+      const start = from ?? clamp(epochOf(factsRecord(event).since) ?? at);
       intervals.push({ from: start, to: Math.max(start, clamp(at)) });
       from = null;
     }

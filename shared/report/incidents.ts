@@ -1,6 +1,6 @@
 /** Incidents (by incidentKey and incidentAction) and failovers (with their incident's first sign). */
 import type { EventType, IncidentAction, MonitorEvent, Severity } from '../detect/event.ts';
-import { addressOf, bool, number, text, time } from './facts.ts';
+import { addressOf, epochOf, factsRecord, num, text } from '../events/read.ts';
 import type { Failover, Incident } from './model.ts';
 
 const RANK: { readonly [S in Severity]: number } = { info: 0, warning: 1, critical: 2 };
@@ -47,7 +47,7 @@ export function incidentsOf(events: readonly MonitorEvent[], until: number): Inc
       draft = {
         key: event.incidentKey,
         openedByType: opens ? event.type : null,
-        openedAt: opens ? at : time(event.facts, 'openedAt'),
+        openedAt: opens ? at : (epochOf(factsRecord(event).openedAt) ?? null),
         resolvedAt: null,
         resolvedByType: null,
         severity: event.severity,
@@ -68,7 +68,7 @@ export function incidentsOf(events: readonly MonitorEvent[], until: number): Inc
     if (action === 'update') draft.summary = event.summary;
     if (action === 'remind') draft.reminders += 1;
     if (action === 'acknowledge') {
-      draft.acknowledgedBy = text(event.facts, 'by');
+      draft.acknowledgedBy = text(factsRecord(event).by) ?? null;
       draft.acknowledgedAt = at;
     }
     if (action === 'resolve' && draft.resolvedAt === null) {
@@ -102,31 +102,31 @@ export function failoversOf(events: readonly MonitorEvent[]): Failover[] {
     }
     if (event.type !== 'FAILOVER_COMPLETED' && event.type !== 'MASTER_RESTARTED') continue;
     const at = Date.parse(event.at);
-    const { facts } = event;
+    const facts = factsRecord(event);
     // A notice (no incident was open) has a key of its own: no sign to look up.
     const before = event.incidentAction === 'notice' ? [] : (signs.get(event.incidentKey) ?? []);
     const first = before[0] ?? null;
     const down = before.find((sign) => sign.type === 'MASTER_DOWN') ?? null;
     const unresponsive = before.find((sign) => sign.type === 'MASTER_UNRESPONSIVE') ?? null;
     const firstSignAt = first ? Date.parse(first.at) : null;
-    const noMasterMs = number(facts, 'outageMs');
+    const noMasterMs = num(facts.outageMs) ?? null;
     failovers.push({
       eventId: event.id,
       kind: event.type === 'FAILOVER_COMPLETED' ? 'failover' : 'restart',
       at,
-      from: addressOf(facts, 'from'),
-      to: addressOf(facts, 'to'),
+      from: addressOf(facts.from) ?? null,
+      to: addressOf(facts.to) ?? null,
       incidentKey: event.incidentKey,
       firstSignAt,
       firstSignType: first?.type ?? null,
       outageMs: firstSignAt !== null ? at - firstSignAt : noMasterMs,
       outageFrom: firstSignAt !== null ? 'first-sign' : noMasterMs !== null ? 'last-seen' : null,
-      lastSeenAt: time(facts, 'lastSeenAt'),
+      lastSeenAt: epochOf(facts.lastSeenAt) ?? null,
       noMasterMs,
-      detectedMs: number(facts, 'detectedMs'),
-      downDeclaredMs: down ? number(down.facts, 'downForMs') : null,
-      silentSince: unresponsive ? time(unresponsive.facts, 'silentSince') : null,
-      observedGap: bool(facts, 'observedGap') === true,
+      detectedMs: num(facts.detectedMs) ?? null,
+      downDeclaredMs: down ? (num(factsRecord(down).downForMs) ?? null) : null,
+      silentSince: unresponsive ? (epochOf(factsRecord(unresponsive).silentSince) ?? null) : null,
+      observedGap: facts.observedGap === true,
       suppressed: event.suppressed === true,
     });
   }

@@ -5,7 +5,7 @@
  * (MASTER_UNRESPONSIVE, MASTER_RESPONSIVE, ZK_SESSION_RENEWED, SPLIT_BRAIN_RESOLVED: `master`).
  */
 import type { EventType, MonitorEvent } from '../detect/event.ts';
-import { addressOf, number, record, time } from './facts.ts';
+import { addressOf, epochOf, factsRecord, num, record } from '../events/read.ts';
 import type { MasterPeriod, NoMasterPeriod } from './model.ts';
 
 interface Current {
@@ -89,11 +89,11 @@ class Tracker {
 
   apply(event: MonitorEvent): void {
     const at = Date.parse(event.at);
-    const { facts } = event;
+    const facts = factsRecord(event);
     if (NAMES_MASTER.has(event.type)) {
-      const address = addressOf(facts, 'master');
+      const address = addressOf(facts.master) ?? null;
       if (address === null) return;
-      const processStart = number(record(facts, 'master'), 'startTime');
+      const processStart = num(record(facts.master)?.startTime) ?? null;
       if (this.current === null && this.absentSince === null) this.assume(address, processStart);
       else if (this.current?.address !== address) {
         this.end(at, event.type);
@@ -104,31 +104,31 @@ class Tracker {
     switch (event.type) {
       case 'MASTER_DOWN':
       case 'TAKEOVER_OVERDUE': {
-        const lastSeen = time(facts, 'lastSeenAt') ?? time(facts, 'absentSince') ?? at;
-        this.assume(addressOf(facts, 'previous'), number(record(facts, 'previous'), 'startTime'));
+        const lastSeen = epochOf(facts.lastSeenAt) ?? epochOf(facts.absentSince) ?? at;
+        this.assume(addressOf(facts.previous) ?? null, num(record(facts.previous)?.startTime) ?? null);
         this.end(lastSeen, event.type);
         this.markAbsent(lastSeen);
         return;
       }
       case 'FAILOVER_COMPLETED':
       case 'MASTER_RESTARTED': {
-        const lastSeen = time(facts, 'lastSeenAt') ?? at;
-        this.assume(addressOf(facts, 'from'), number(record(facts, 'from'), 'startTime'));
+        const lastSeen = epochOf(facts.lastSeenAt) ?? at;
+        this.assume(addressOf(facts.from) ?? null, num(record(facts.from)?.startTime) ?? null);
         this.end(lastSeen, event.type);
         this.markAbsent(lastSeen);
-        const to = addressOf(facts, 'to');
+        const to = addressOf(facts.to) ?? null;
         // The new master registered `detectedMs` before the monitor saw it.
-        const registered = at - (number(facts, 'detectedMs') ?? 0);
-        if (to !== null) this.start(to, registered, true, number(record(facts, 'to'), 'startTime'));
+        const registered = at - (num(facts.detectedMs) ?? 0);
+        if (to !== null) this.start(to, registered, true, num(record(facts.to)?.startTime) ?? null);
         return;
       }
       case 'MASTER_RETURNED': {
-        const address = addressOf(facts, 'master');
+        const address = addressOf(facts.master) ?? null;
         if (address === null || this.current?.address === address) return;
-        const downFor = number(facts, 'downForMs');
+        const downFor = num(facts.downForMs) ?? null;
         if (downFor !== null) this.markAbsent(at - downFor);
         this.end(at, event.type);
-        this.start(address, at, true, number(record(facts, 'master'), 'startTime'));
+        this.start(address, at, true, num(record(facts.master)?.startTime) ?? null);
         return;
       }
       default:

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import { type EmulatedCluster, startDremioCluster } from '../support/dremio/cluster.ts';
 import { startDynalite, TEST_TABLE } from '../support/dynalite.ts';
 import { coordinatorsOf } from '../support/monitor-config.ts';
@@ -141,9 +142,13 @@ describe('watch killed while it restarts the failed master', () => {
     assert.deepEqual(more, []);
     const outcomes = [...ofType('REMEDIATION_FAILED'), ...ofType('REMEDIATION_SUCCEEDED')];
     assert.equal(outcomes.length, 1, `outcomes: ${outcomes.map((event) => event.type).join(', ')}`);
-    assert.equal(outcomes[0]?.facts.actionId, started?.facts.actionId);
+    assert.equal(factsRecord(outcomes[0]).actionId, factsRecord(started).actionId);
     assert.equal(outcomes[0]?.type, 'REMEDIATION_FAILED');
-    assert.equal(outcomes[0]?.facts.expired, true, 'nobody was left to verify it: expired at its deadline');
+    assert.equal(
+      factsRecord(outcomes[0]).expired,
+      true,
+      'nobody was left to verify it: expired at its deadline',
+    );
     assert.ok(events.length > 0);
   });
 });

@@ -6,23 +6,26 @@ import { deliverPending } from '../../shared/notify/deliver.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
 import { planOutbox } from '../../shared/notify/routing.ts';
 import { startDynalite } from '../support/dynalite.ts';
+import { looseEvent } from '../support/loose-event.ts';
 
 const T0 = Date.parse('2026-11-21T23:00:00.000Z');
 let clusters = 0;
 
 function events(cluster: string, count: number): MonitorEvent[] {
   const next = monotonicFactory();
-  return Array.from({ length: count }, (_, index) => ({
-    id: next(T0 + index),
-    cluster,
-    type: 'COORDINATOR_DOWN',
-    severity: 'warning',
-    at: new Date(T0 + index).toISOString(),
-    incidentKey: `${cluster}/coordinator/${index}`,
-    incidentAction: 'open',
-    summary: `event ${index}`,
-    facts: { index },
-  }));
+  return Array.from({ length: count }, (_, index) =>
+    looseEvent({
+      id: next(T0 + index),
+      cluster,
+      type: 'COORDINATOR_DOWN',
+      severity: 'warning',
+      at: new Date(T0 + index).toISOString(),
+      incidentKey: `${cluster}/coordinator/${index}`,
+      incidentAction: 'open',
+      summary: `event ${index}`,
+      facts: { index },
+    }),
+  );
 }
 
 /** A channel that answers what the script says, then delivers; it records what it received. */
@@ -251,17 +254,18 @@ describe('the outbox and its delivery loop, on dynalite', () => {
       type: MonitorEvent['type'],
       severity: MonitorEvent['severity'],
       incident: string,
-    ): MonitorEvent => ({
-      id: monotonicFactory()(at),
-      cluster,
-      type,
-      severity,
-      at: new Date(at).toISOString(),
-      incidentKey: `${cluster}/${incident}`,
-      incidentAction: 'open',
-      summary: type,
-      facts: {},
-    });
+    ): MonitorEvent =>
+      looseEvent({
+        id: monotonicFactory()(at),
+        cluster,
+        type,
+        severity,
+        at: new Date(at).toISOString(),
+        incidentKey: `${cluster}/${incident}`,
+        incidentAction: 'open',
+        summary: type,
+        facts: {},
+      });
     async function commitEvents(cluster: string, version: number, list: MonitorEvent[]) {
       const outbox = planOutbox(list, [{ channel: 'slack' }], new Map(), Date.parse(list[0]?.at ?? ''));
       const result = await dynalite.store.commit(cluster, version, { version }, list, outbox);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EventType } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import { type WatchedCluster, watchedCluster } from '../support/defaults-bench.ts';
 import { DremioNode } from '../support/dremio/cluster.ts';
 import { startDynalite } from '../support/dynalite.ts';
@@ -55,9 +56,13 @@ describe('detection on the shipped defaults (watch)', () => {
       `recorded ${unresponsive.at - killedAt} ms after the SIGKILL`,
     );
     assert.equal(unresponsive.event.severity, 'critical');
-    assert.equal(unresponsive.event.facts.sessionTimeoutMs, SESSION_MS, 'the session ZooKeeper granted');
+    assert.equal(
+      factsRecord(unresponsive.event).sessionTimeoutMs,
+      SESSION_MS,
+      'the session ZooKeeper granted',
+    );
     // The last answer came within a probe interval (1 s) before the SIGKILL.
-    const expected = Date.parse(String(unresponsive.event.facts.failoverExpectedBy));
+    const expected = Date.parse(String(factsRecord(unresponsive.event).failoverExpectedBy));
     assert.ok(expected > killedAt - 1100 + SESSION_MS && expected <= killedAt + SESSION_MS, 'the ETA');
     assert.match(unresponsive.event.summary, /Failover expected by \d\d:\d\d:\d\d UTC \(in about \d+ s\)/);
 
@@ -85,8 +90,8 @@ describe('detection on the shipped defaults (watch)', () => {
       timeoutMs: 20_000,
     });
     assert.ok(first.at - killedAt <= 10_000, `announced ${first.at - killedAt} ms after the SIGKILL`);
-    assert.equal(first.event.facts.address, coordinator.options.address);
-    assert.equal(first.event.facts.registered, true, 'its session has not expired yet');
+    assert.equal(factsRecord(first.event).address, coordinator.options.address);
+    assert.equal(factsRecord(first.event).registered, true, 'its session has not expired yet');
     // Its registration goes when ZooKeeper expires its session: then both witnesses agree.
     const down = await cluster.waitForEvent('COORDINATOR_DOWN', {
       from: killedAt,

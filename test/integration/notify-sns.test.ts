@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EVENT_TYPES, type EventType } from '../../shared/detect/index.ts';
@@ -11,11 +10,13 @@ import {
   SnsNotifier,
 } from '../../shared/notify/sns/index.ts';
 import { startTestSns, TEST_CREDENTIALS, type TestSns } from '../support/fauxqs.ts';
+import { sampleNotification } from '../support/notify-events.ts';
 import { freePort } from '../support/ports.ts';
 
-const SAMPLES = JSON.parse(
-  readFileSync(new URL('../golden/sns/notifications.json', import.meta.url), 'utf8'),
-) as Record<EventType, Notification>;
+const SAMPLES = Object.fromEntries(EVENT_TYPES.map((type) => [type, sampleNotification(type)])) as Record<
+  EventType,
+  Notification
+>;
 
 /** The filter policies of the README's SNS section. */
 const CRITICAL = { severity: ['critical'] };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterConfig } from '../../shared/config/index.ts';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { LocalExecutor } from '../../shared/remediate/local/index.ts';
@@ -140,19 +141,19 @@ describe('remediation end to end: twice around the failover cycle on the bench',
       [startedB, succeededB, a],
     ] as const) {
       assert.equal(
-        (started.facts.master as { address: string }).address,
+        (factsRecord(started).master as { address: string }).address,
         master,
         'acted behind a healthy master',
       );
-      assert.equal(succeeded.facts.actionId, started.facts.actionId);
+      assert.equal(factsRecord(succeeded).actionId, factsRecord(started).actionId);
       assert.equal(succeeded.incidentKey, started.incidentKey);
       assert.equal(succeeded.incidentAction, 'resolve');
-      assert.deepEqual(succeeded.facts.dremio, {
+      assert.deepEqual(factsRecord(succeeded).dremio, {
         rejoinedAs: 'standby',
         master,
         note: 'a standby is invisible while the master lives',
       });
-      assert.equal((succeeded.facts.machine as { running?: boolean }).running, true);
+      assert.equal((factsRecord(succeeded).machine as { running?: boolean }).running, true);
     }
     const state = await remediationStateOf(dynalite.store);
     assert.equal(state.inFlight, null, 'the lease is released');

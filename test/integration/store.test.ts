@@ -20,6 +20,7 @@ import {
   startLocalStore,
 } from '../../shared/record/index.ts';
 import { startDynalite, type TestDynalite } from '../support/dynalite.ts';
+import { looseEvent } from '../support/loose-event.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -37,7 +38,7 @@ function makeEvents(
   const types = options.types ?? ['MASTER_DOWN'];
   return Array.from({ length: count }, (_, i) => {
     const atMs = (options.startMs ?? T0) + i * (options.stepMs ?? 1000);
-    return {
+    return looseEvent({
       id: next(atMs),
       cluster,
       type: types[i % types.length] as EventType,
@@ -49,7 +50,7 @@ function makeEvents(
       ...(i % 3 === 0 ? { steps: ['restart the node'] } : {}),
       ...(i % 4 === 0 ? { suppressed: i % 8 === 0 } : {}),
       ...(i % 2 === 0 ? { incidentAction: i % 4 === 0 ? ('open' as const) : ('resolve' as const) } : {}),
-    };
+    });
   });
 }
 
@@ -119,7 +120,11 @@ describe('DynamoStore on dynalite', () => {
     const cluster = freshCluster('json');
     const [event] = makeEvents(cluster, 1);
     assert.ok(event);
-    const withUndefined = { ...event, steps: undefined, facts: { when: new Date(T0), gone: undefined } };
+    const withUndefined = looseEvent({
+      ...event,
+      steps: undefined,
+      facts: { when: new Date(T0), gone: undefined },
+    });
     await store.commit(cluster, 0, { a: undefined, b: new Date(T0), c: [1] }, [withUndefined]);
     assert.deepEqual((await store.load(cluster)).state, { b: new Date(T0).toISOString(), c: [1] });
     const { steps: _, ...withoutSteps } = event;
@@ -277,7 +282,7 @@ describe('DynamoStore on dynalite', () => {
     );
     await refused(store.commit(cluster, 0, JSON.parse('{"__proto__": {}}'), []), /map key at \.__proto__/);
     await refused(
-      store.commit(cluster, 0, {}, [{ ...event, facts: { constructor: 1 } }]),
+      store.commit(cluster, 0, {}, [looseEvent({ ...event, facts: JSON.parse('{"constructor": 1}') })]),
       /map key at \.facts/,
     );
     await assert.rejects(store.commit(cluster, -1, {}, []), /expectedVersion must be an integer >= 0/);
@@ -672,7 +677,7 @@ describe('DynamoStore on dynalite', () => {
         for (const [i, commit] of commits.entries()) {
           const events = commit.events.map(({ offsetMs, ...rest }): MonitorEvent => {
             const atMs = T0 + offsetMs;
-            return { id: next(atMs), cluster, at: new Date(atMs).toISOString(), ...rest };
+            return looseEvent({ id: next(atMs), cluster, at: new Date(atMs).toISOString(), ...rest });
           });
           assert.deepEqual(await store.commit(cluster, i, commit.state, events), {
             kind: 'committed',

@@ -1,5 +1,8 @@
-import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/detect/index.ts';
-import type { NotificationContext } from '../../shared/notify/notifier.ts';
+import { buildEvent, type EventInput } from '../../shared/events/build.ts';
+import type { RestartTargetFacts } from '../../shared/events/facts.ts';
+import type { NotificationContext } from '../../shared/events/present.ts';
+import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/events/types.ts';
+import type { Notification } from '../../shared/notify/notifier.ts';
 
 /**
  * One representative event of every type, shaped as detection makes them (summaries, facts and
@@ -15,13 +18,13 @@ export const CLUSTER = 'prod';
 const A = { address: 'coord-a.corp', fabricPort: 45678, startTime: T0 - 3_600_000 };
 const B = { address: 'coord-b.corp', fabricPort: 45678, startTime: T0 - 86_400_000 };
 const C = 'coord-c.corp';
-const A_TARGET = {
+const A_TARGET: RestartTargetFacts = {
   address: A.address,
   role: 'master-candidate',
   instanceId: 'i-0abc1234def567890',
   reason: 'failed-master',
 };
-const C_TARGET = {
+const C_TARGET: RestartTargetFacts = {
   address: C,
   role: 'coordinator',
   instanceId: 'i-0abc1234def567892',
@@ -62,11 +65,14 @@ const servers = (down: readonly string[]) =>
     detail: down.includes(server) ? 'ECONNREFUSED' : null,
   }));
 
-type Draft = Omit<MonitorEvent, 'id' | 'cluster' | 'type' | 'incidentKey'> & {
+/** A sample as detection would draft it; built by the same builder, so its facts are typed. */
+type Draft<T extends EventType> = Omit<EventInput<T>, 'id' | 'cluster' | 'type' | 'incidentKey' | 'at'> & {
+  /** ISO time. */
+  readonly at: string;
   readonly incidentKey?: string;
 };
 
-const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
+const DRAFTS: { readonly [T in EventType]: (id: string) => Draft<T> } = {
   MASTER_UNRESPONSIVE: () => ({
     severity: 'critical',
     at: at(30),
@@ -482,6 +488,7 @@ const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
       cause: idOf('FAILOVER_COMPLETED'),
       master: { address: B.address, fabricPort: B.fabricPort, healthySince: at(166) },
       blockedSince: null,
+      looksFirst: true,
     },
     steps: ['Watch for REMEDIATION_SUCCEEDED or REMEDIATION_FAILED about coord-a.corp.'],
     incidentKey: `${CLUSTER}/remediation/${id}`,
@@ -521,6 +528,7 @@ const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
     summary:
       'Restart of coord-c.corp (coordinator down) is blocked: another action is in flight (restart of coord-a.corp); the monitor acts after 2026-11-21T23:13:46.000Z if it is still needed',
     facts: {
+      noStandby: false,
       rule: 'in-flight',
       until: at(826),
       target: C_TARGET,
@@ -536,16 +544,17 @@ const DRAFTS: { readonly [T in EventType]: (id: string) => Draft } = {
 };
 
 /** The representative event of a type. */
-export function sampleEvent(type: EventType): MonitorEvent {
+export function sampleEvent<T extends EventType>(type: T): MonitorEvent {
   const id = idOf(type);
-  const { incidentKey, ...draft } = DRAFTS[type](id);
-  return {
+  const { incidentKey, at: time, ...draft } = DRAFTS[type](id) as Draft<T>;
+  return buildEvent<T>({
     id,
     cluster: CLUSTER,
     type,
+    at: Date.parse(time),
     incidentKey: incidentKey ?? `${CLUSTER}/${type.toLowerCase()}/${id}`,
     ...draft,
-  };
+  }) as MonitorEvent;
 }
 
 /** The context a notifier gets for the sample events: a runbook and the master's Dremio UI. */
@@ -564,9 +573,12 @@ export function sampleContext(event: MonitorEvent): NotificationContext {
 
 /** A maintenance-held copy of an event (suppressed, facts.maintenance), as detection records it. */
 export function heldBack(event: MonitorEvent): MonitorEvent {
-  return {
-    ...event,
-    suppressed: true,
-    facts: { ...event.facts, maintenance: { windowId: 'upgrade-25.2', owner: 'bob', until: at(7200) } },
-  };
+  const maintenance = { windowId: 'upgrade-25.2', owner: 'bob', until: at(7200) };
+  return { ...event, suppressed: true, facts: { ...event.facts, maintenance } } as MonitorEvent;
+}
+
+/** The sample notification of a type, as SNS and the other channels get it (remediation enabled). */
+export function sampleNotification(type: EventType): Notification {
+  const event = sampleEvent(type);
+  return { event, context: { ...sampleContext(event), remediationEnabled: true } };
 }

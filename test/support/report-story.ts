@@ -1,5 +1,6 @@
 import { monotonicFactory, ulid } from 'ulid';
 import type { EventType, IncidentAction, MonitorEvent, Severity } from '../../shared/detect/index.ts';
+import { looseEvent } from './loose-event.ts';
 
 /**
  * Six hours of a cluster, as detection, the planner and delivery record them (facts as in
@@ -53,18 +54,20 @@ export function reportStory(start: number, cluster = 'prod'): Story {
   ) => {
     const id = newId(at);
     ids.push(id);
-    events.push({
-      id,
-      cluster,
-      type,
-      severity,
-      at: iso(at),
-      incidentKey: typeof incidentKey === 'string' ? incidentKey : incidentKey(id),
-      summary,
-      facts,
-      ...(suppressed ? { suppressed: true } : {}),
-      incidentAction,
-    });
+    events.push(
+      looseEvent({
+        id,
+        cluster,
+        type,
+        severity,
+        at: iso(at),
+        incidentKey: typeof incidentKey === 'string' ? incidentKey : incidentKey(id),
+        summary,
+        facts,
+        ...(suppressed ? { suppressed: true } : {}),
+        incidentAction,
+      }),
+    );
     return id;
   };
   const own = (segment: string) => (id: string) => `${cluster}/${segment}/${id}`;

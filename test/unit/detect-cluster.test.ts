@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canSeeMaster, type DetectionPolicy, defaultPolicy } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import {
   A_ADDRESS,
   B,
@@ -40,8 +41,8 @@ const coordinatorCases: Case[] = [
       assert.deepEqual(types(steps[1] ?? []), ['COORDINATOR_DOWN']);
       const [down, up] = events;
       assert.equal(down?.severity, 'warning');
-      assert.equal(down?.facts.address, C_ADDRESS);
-      assert.equal(down?.facts.registered, false);
+      assert.equal(factsRecord(down).address, C_ADDRESS);
+      assert.equal(factsRecord(down).registered, false);
       assert.match(down?.summary ?? '', /10\.0\.0\.21.*no longer registered/);
       assert.match(down?.incidentKey ?? '', /^prod\/coordinator\//);
       assert.equal(up?.incidentKey, down?.incidentKey);
@@ -75,7 +76,7 @@ const coordinatorCases: Case[] = [
       ...series(at(1), 8, SECOND, { http: { [C_ADDRESS]: 'refused' }, reachable: false }),
     ],
     expect: ['OBSERVATION_FAILED', 'COORDINATOR_UNREACHABLE'],
-    check: ({ events }) => assert.equal(events[1]?.facts.registrationKnown, false),
+    check: ({ events }) => assert.equal(factsRecord(events[1]).registrationKnown, false),
   },
   {
     name: '503 MASTER_DOWN while no master is registered is the master fault, not the coordinator',
@@ -143,8 +144,8 @@ const executorCases: Case[] = [
     policy: defaultPolicy({ minimumExecutors: 2 }),
     expect: ['EXECUTORS_LOW', 'EXECUTORS_RECOVERED'],
     check: ({ events }) => {
-      assert.equal(events[0]?.facts.count, 1);
-      assert.equal(events[0]?.facts.minimum, 2);
+      assert.equal(factsRecord(events[0]).count, 1);
+      assert.equal(factsRecord(events[0]).minimum, 2);
       assert.match(events[0]?.summary ?? '', /10\.0\.0\.31/);
     },
   },
@@ -236,8 +237,8 @@ const observationCases: Case[] = [
     expect: ['OBSERVATION_FAILED', 'OBSERVATION_RECOVERED', 'FAILOVER_COMPLETED'],
     check: ({ events }) => {
       const failover = events[2];
-      assert.equal(failover?.facts.observedGap, true);
-      assert.equal(failover?.facts.outageMs, 40 * SECOND);
+      assert.equal(factsRecord(failover).observedGap, true);
+      assert.equal(factsRecord(failover).outageMs, 40 * SECOND);
       assert.match(failover?.summary ?? '', /could not observe/);
     },
   },
@@ -255,7 +256,7 @@ const observationCases: Case[] = [
     check: ({ events }) => {
       assert.equal(events[0]?.severity, 'warning');
       assert.match(events[0]?.summary ?? '', /coordinators 10\.0\.0\.11, 10\.0\.0\.21 still answer OK/);
-      assert.deepEqual(events[0]?.facts.coordinators, [
+      assert.deepEqual(factsRecord(events[0]).coordinators, [
         { address: A_ADDRESS, role: 'master-candidate', answer: 'ok' },
         { address: B_ADDRESS, role: 'master-candidate', answer: 'refused' },
         { address: C_ADDRESS, role: 'coordinator', answer: 'ok' },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultPolicy } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import {
   A,
   A_ADDRESS,
@@ -39,11 +40,11 @@ describe('detect: takeover overdue', () => {
     ]);
     assert.deepEqual(types(run.events), ['MASTER_DOWN', 'TAKEOVER_OVERDUE', 'FAILOVER_COMPLETED']);
     const [masterDown, overdue, failover] = run.events;
-    assert.equal(masterDown?.facts.takeoverExpectedBy, new Date(at(190)).toISOString());
+    assert.equal(factsRecord(masterDown).takeoverExpectedBy, new Date(at(190)).toISOString());
     assert.equal(overdue?.severity, 'critical');
     assert.equal(overdue?.at, new Date(at(191)).toISOString());
     assert.equal(overdue?.incidentKey, masterDown?.incidentKey);
-    assert.equal(overdue?.facts.sessionTimeoutMs, 40_000);
+    assert.equal(factsRecord(overdue).sessionTimeoutMs, 40_000);
     assert.equal(failover?.incidentAction, 'resolve');
     assert.ok((overdue?.steps ?? []).length > 0);
   });
@@ -67,7 +68,7 @@ describe('detect: takeover overdue', () => {
     ]);
     // Last answer at 0 s, session 40 s: the failover was due at 40 s, the takeover by 220 s.
     const unresponsive = run.events[0];
-    assert.equal(unresponsive?.facts.failoverExpectedBy, new Date(at(40)).toISOString());
+    assert.equal(factsRecord(unresponsive).failoverExpectedBy, new Date(at(40)).toISOString());
     assert.equal(run.events[4]?.at, new Date(at(221)).toISOString());
   });
 
@@ -77,13 +78,13 @@ describe('detect: takeover overdue', () => {
       [snapshot(at(0)), ...series(at(1), 2, SECOND, { http: { [A_ADDRESS]: 'refused' } })],
       policy,
     );
-    assert.equal(run.events[0]?.facts.sessionTimeoutMs, 60_000);
-    assert.equal(run.events[0]?.facts.failoverExpectedBy, new Date(at(60)).toISOString());
+    assert.equal(factsRecord(run.events[0]).sessionTimeoutMs, 60_000);
+    assert.equal(factsRecord(run.events[0]).failoverExpectedBy, new Date(at(60)).toISOString());
     const unknown = replay([
       snapshot(at(0), { sessionTimeoutMs: null }),
       ...series(at(1), 2, SECOND, { http: { [A_ADDRESS]: 'refused' }, sessionTimeoutMs: null }),
     ]);
-    assert.equal(unknown.events[0]?.facts.sessionTimeoutMs, 90_000, "Dremio's own request");
+    assert.equal(factsRecord(unknown.events[0]).sessionTimeoutMs, 90_000, "Dremio's own request");
   });
 
   it('detect does what tick does', () => {
@@ -119,7 +120,7 @@ describe('detect: flapping', () => {
       [fifth, 5],
     ] as const) {
       assert.equal(event?.suppressed, true);
-      assert.deepEqual(event?.facts.flapping, { since: new Date(at(30)).toISOString(), changes });
+      assert.deepEqual(factsRecord(event).flapping, { since: new Date(at(30)).toISOString(), changes });
     }
   });
 
@@ -194,6 +195,6 @@ describe('detect: out-of-order and repeated snapshots', () => {
       snapshot(at(180), { master: B }),
     ]);
     assert.deepEqual(types(run.events), ['MASTER_DOWN', 'FAILOVER_COMPLETED']);
-    assert.equal(run.events[1]?.facts.outageMs, 3 * MINUTE);
+    assert.equal(factsRecord(run.events[1]).outageMs, 3 * MINUTE);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { acknowledge, defaultPolicy } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import {
   applied,
   B,
@@ -61,7 +62,7 @@ describe('incidents: reminders and acknowledgement', () => {
     const event = acked.events[0];
     assert.equal(event?.incidentKey, key);
     assert.equal(event?.incidentAction, 'acknowledge');
-    assert.deepEqual([event?.facts.by, event?.facts.reason], ['alice', 'restarting coord-a']);
+    assert.deepEqual([factsRecord(event).by, factsRecord(event).reason], ['alice', 'restarting coord-a']);
     assert.deepEqual(acked.state.incidents[0]?.acknowledged, {
       by: 'alice',
       reason: 'restarting coord-a',

@@ -7,6 +7,7 @@ import {
   initialState,
   tick,
 } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import {
   applied,
   B,
@@ -65,18 +66,18 @@ describe('maintenance windows', () => {
     assert.match(started?.summary ?? '', /alice.*OS patching/);
     for (const event of [down, overdue]) {
       assert.equal(event?.suppressed, true);
-      assert.deepEqual(event?.facts.maintenance, {
+      assert.deepEqual(factsRecord(event).maintenance, {
         windowId: 'patch-42',
         owner: 'alice',
         until: new Date(window.end).toISOString(),
       });
     }
     assert.equal(ended?.suppressed, undefined);
-    assert.equal(ended?.facts.outcome, 'expired');
-    assert.deepEqual(ended?.facts.openIncidents, [down?.incidentKey]);
+    assert.equal(factsRecord(ended).outcome, 'expired');
+    assert.deepEqual(factsRecord(ended).openIncidents, [down?.incidentKey]);
     assert.equal(reminder?.suppressed, undefined);
     assert.equal(reminder?.incidentKey, down?.incidentKey);
-    assert.equal(reminder?.facts.reason, 'never_paged');
+    assert.equal(factsRecord(reminder).reason, 'never_paged');
     assert.equal(reminder?.severity, 'critical');
     assert.deepEqual(run.state.maintenance, []);
   });
@@ -127,11 +128,11 @@ describe('maintenance windows', () => {
     const during = replay(series(at(10), 3, S10, { master: null }), policy, started.state);
     const ended = applied(endMaintenance(during.state, 'patch-42', at(60), idGenerator('N')));
     assert.deepEqual(types(ended.events), ['MAINTENANCE_ENDED', 'INCIDENT_REMINDER']);
-    assert.equal(ended.events[0]?.facts.outcome, 'ended_early');
+    assert.equal(factsRecord(ended.events[0]).outcome, 'ended_early');
     const scheduled = applied(addMaintenance(initialState(CLUSTER), window, at(0), idGenerator('M')));
     const cancelled = applied(endMaintenance(scheduled.state, 'patch-42', at(1), idGenerator('N')));
     assert.deepEqual(types(cancelled.events), ['MAINTENANCE_ENDED']);
-    assert.equal(cancelled.events[0]?.facts.outcome, 'cancelled');
+    assert.equal(factsRecord(cancelled.events[0]).outcome, 'cancelled');
     assert.deepEqual(cancelled.state.maintenance, []);
   });
 

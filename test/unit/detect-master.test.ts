@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type DetectionPolicy, defaultPolicy, detect, type MonitorEvent } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import {
   A,
   A_ADDRESS,
@@ -66,22 +67,26 @@ const cases: Case[] = [
       assert.deepEqual(types(steps[2] ?? []), ['MASTER_UNRESPONSIVE']);
       const unresponsive = only(events, 'MASTER_UNRESPONSIVE');
       assert.equal(unresponsive.severity, 'critical');
-      assert.equal(unresponsive.facts.evidence, 'refused');
+      assert.equal(factsRecord(unresponsive).evidence, 'refused');
       // Last answer at 0 s, session 40 s: ZooKeeper expires it at 40 s.
-      assert.equal(unresponsive.facts.failoverExpectedBy, new Date(at(40)).toISOString());
+      assert.equal(factsRecord(unresponsive).failoverExpectedBy, new Date(at(40)).toISOString());
       assert.match(unresponsive.summary, /Failover expected by 23:00:40 UTC \(in about 20 s\)/);
       assert.deepEqual(types(steps[6] ?? []), ['MASTER_DOWN']);
       const failover = only(events, 'FAILOVER_COMPLETED');
       assert.equal(failover.severity, 'critical');
-      assert.deepEqual(failover.facts.from, {
+      assert.deepEqual(factsRecord(failover).from, {
         address: A_ADDRESS,
         fabricPort: 45678,
         startTime: A.startTime,
       });
-      assert.deepEqual(failover.facts.to, { address: B_ADDRESS, fabricPort: 45678, startTime: B.startTime });
-      assert.equal(failover.facts.outageMs, 30 * SECOND); // last seen at 40 s, B seen at 70 s
-      assert.equal(failover.facts.detectedMs, at(70) - B.registeredAt);
-      assert.equal(failover.facts.observedGap, false);
+      assert.deepEqual(factsRecord(failover).to, {
+        address: B_ADDRESS,
+        fabricPort: 45678,
+        startTime: B.startTime,
+      });
+      assert.equal(factsRecord(failover).outageMs, 30 * SECOND); // last seen at 40 s, B seen at 70 s
+      assert.equal(factsRecord(failover).detectedMs, at(70) - B.registeredAt);
+      assert.equal(factsRecord(failover).observedGap, false);
       assert.equal(failover.at, new Date(at(70)).toISOString());
       assert.match(failover.summary, /10\.0\.0\.11.*10\.0\.0\.12/);
       assert.ok(failover.steps?.some((step) => step.includes(`Restart Dremio on ${A_ADDRESS}`)));
@@ -108,9 +113,9 @@ const cases: Case[] = [
       // Timeouts wait noAnswerMs (10 s): announced at the second probe, as a warning.
       assert.deepEqual(types(steps[1] ?? []), ['MASTER_UNRESPONSIVE']);
       assert.equal(events[0]?.severity, 'warning');
-      assert.equal(events[0]?.facts.evidence, 'no_answer');
+      assert.equal(factsRecord(events[0]).evidence, 'no_answer');
       // It never answered while watched: no time to count the session from.
-      assert.equal(events[0]?.facts.failoverExpectedBy, null);
+      assert.equal(factsRecord(events[0]).failoverExpectedBy, null);
       assert.equal(events[1]?.incidentAction, 'resolve');
       assert.equal(events[1]?.incidentKey, events[0]?.incidentKey);
       assert.deepEqual(state.incidents, []);
@@ -154,7 +159,7 @@ const cases: Case[] = [
     check: ({ events, steps }) => {
       // Registered at 10 s; the grace ends at 70 s: announced at 71 s, not before.
       assert.deepEqual(types(steps[21] ?? []), ['MASTER_UNRESPONSIVE']);
-      assert.equal(events[1]?.facts.lastAnsweredAt, null);
+      assert.equal(factsRecord(events[1]).lastAnsweredAt, null);
     },
   },
   {
@@ -183,8 +188,8 @@ const cases: Case[] = [
     check: ({ events, state }) => {
       const failover = only(events, 'FAILOVER_COMPLETED');
       assert.equal(failover.incidentAction, 'notice');
-      assert.equal(failover.facts.outageMs, 9 * SECOND);
-      assert.equal(failover.facts.masterDownAt, null);
+      assert.equal(factsRecord(failover).outageMs, 9 * SECOND);
+      assert.equal(factsRecord(failover).masterDownAt, null);
       assert.deepEqual(state.incidents, []);
     },
   },
@@ -233,8 +238,8 @@ const cases: Case[] = [
       const back = only(events, 'MASTER_RETURNED');
       assert.equal(back.severity, 'info');
       assert.equal(back.incidentAction, 'resolve');
-      assert.equal(back.facts.sessionRenewed, true);
-      assert.equal(back.facts.downForMs, 30 * SECOND);
+      assert.equal(factsRecord(back).sessionRenewed, true);
+      assert.equal(factsRecord(back).downForMs, 30 * SECOND);
     },
   },
   {
@@ -248,8 +253,8 @@ const cases: Case[] = [
     check: ({ events }) => {
       const renewed = only(events, 'ZK_SESSION_RENEWED');
       assert.equal(renewed.severity, 'info');
-      assert.equal(renewed.facts.fromSession, A.ephemeralOwner);
-      assert.equal(renewed.facts.toSession, A_RENEWED.ephemeralOwner);
+      assert.equal(factsRecord(renewed).fromSession, A.ephemeralOwner);
+      assert.equal(factsRecord(renewed).toSession, A_RENEWED.ephemeralOwner);
     },
   },
   {
@@ -262,8 +267,8 @@ const cases: Case[] = [
     frames: [...series(at(0), 3, S10, { master: null }), snapshot(at(30), { master: B })],
     expect: ['MASTER_DOWN', 'MASTER_RETURNED'],
     check: ({ events }) => {
-      assert.equal(events[0]?.facts.previous, null);
-      assert.equal(events[1]?.facts.previous, null);
+      assert.equal(factsRecord(events[0]).previous, null);
+      assert.equal(factsRecord(events[1]).previous, null);
     },
   },
   {

@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import type { MonitorEvent } from '../../shared/detect/index.ts';
 import { incidentsToLookUp, planOutbox } from '../../shared/notify/routing.ts';
 import type { IncidentRoute } from '../../shared/record/outbox.ts';
+import { type LooseEvent, looseEvent } from '../support/loose-event.ts';
 
 let sequence = 0;
-function event(overrides: Partial<MonitorEvent>): MonitorEvent {
+function event(overrides: Partial<LooseEvent>): MonitorEvent {
   sequence += 1;
-  return {
+  return looseEvent({
     id: `01JD${String(sequence).padStart(22, '0')}`,
     cluster: 'prod',
     type: 'MASTER_UNRESPONSIVE',
@@ -17,7 +18,7 @@ function event(overrides: Partial<MonitorEvent>): MonitorEvent {
     summary: 's',
     facts: {},
     ...overrides,
-  };
+  });
 }
 
 const routes = [

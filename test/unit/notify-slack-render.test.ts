@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { EVENT_TYPES, type MonitorEvent } from '../../shared/detect/index.ts';
-import type { NotificationContext } from '../../shared/notify/notifier.ts';
 import {
   describeEvent,
   formatDuration,
@@ -11,7 +10,8 @@ import {
   oneLineText,
   operatorSteps,
   plainTextMessage,
-} from '../../shared/notify/render.ts';
+} from '../../shared/events/present.ts';
+import type { NotificationContext } from '../../shared/notify/notifier.ts';
 import {
   escapeSlack,
   renderSlackMessage,
@@ -19,6 +19,7 @@ import {
   type SlackMessage,
   slackLink,
 } from '../../shared/notify/slack/index.ts';
+import { looseEvent } from '../support/loose-event.ts';
 import { heldBack, sampleContext, sampleEvent } from '../support/notify-events.ts';
 
 /** Every string of a message that Slack will parse. */
@@ -74,7 +75,7 @@ const HOSTILE = [
 ];
 
 function hostileEvent(base: MonitorEvent, hostile: string): MonitorEvent {
-  return {
+  return looseEvent({
     ...base,
     cluster: `prod${hostile}`,
     summary: `Master ${hostile} is gone ${hostile}`,
@@ -99,7 +100,7 @@ function hostileEvent(base: MonitorEvent, hostile: string): MonitorEvent {
     },
     steps: [`Restart ${hostile}`],
     suppressed: true,
-  };
+  });
 }
 
 describe('Slack rendering', () => {
@@ -304,27 +305,29 @@ describe('Slack escaping', () => {
         ),
       ),
     );
-    const event: fc.Arbitrary<MonitorEvent> = fc.record({
-      id: hostileString,
-      cluster: hostileString,
-      type: fc.constantFrom(...EVENT_TYPES),
-      severity: fc.constantFrom('info', 'warning', 'critical'),
-      at: fc.oneof(
-        hostileString,
-        fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
-      ),
-      incidentKey: hostileString,
-      summary: fc.oneof(hostileString, fc.string({ maxLength: 1000 })),
-      facts,
-      steps: fc.option(fc.array(hostileString, { maxLength: 8 }), { nil: undefined }),
-      suppressed: fc.option(fc.boolean(), { nil: undefined }),
-      incidentAction: fc.option(
-        fc.constantFrom('open', 'update', 'remind', 'acknowledge', 'resolve', 'notice'),
-        {
-          nil: undefined,
-        },
-      ),
-    });
+    const event: fc.Arbitrary<MonitorEvent> = fc
+      .record({
+        id: hostileString,
+        cluster: hostileString,
+        type: fc.constantFrom(...EVENT_TYPES),
+        severity: fc.constantFrom('info', 'warning', 'critical'),
+        at: fc.oneof(
+          hostileString,
+          fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        ),
+        incidentKey: hostileString,
+        summary: fc.oneof(hostileString, fc.string({ maxLength: 1000 })),
+        facts,
+        steps: fc.option(fc.array(hostileString, { maxLength: 8 }), { nil: undefined }),
+        suppressed: fc.option(fc.boolean(), { nil: undefined }),
+        incidentAction: fc.option(
+          fc.constantFrom('open', 'update', 'remind', 'acknowledge', 'resolve', 'notice'),
+          {
+            nil: undefined,
+          },
+        ),
+      })
+      .map(looseEvent);
     const context: fc.Arbitrary<NotificationContext> = fc.record(
       {
         runbookUrl: fc.oneof(
@@ -375,7 +378,7 @@ describe('shared notification text', () => {
   it('describes an event with odd facts without throwing', () => {
     for (const type of EVENT_TYPES) {
       for (const facts of [{}, { from: 'x', to: 3, servers: 'no', changes: {}, masters: null }]) {
-        const view = describeEvent({ ...sampleEvent(type), facts });
+        const view = describeEvent(looseEvent({ ...sampleEvent(type), facts }));
         assert.ok(view.title.length > 0, type);
       }
     }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   AuthorizationErrorException,
@@ -15,8 +14,7 @@ import {
   SNSServiceException,
   ThrottledException,
 } from '@aws-sdk/client-sns';
-import type { EventType } from '../../shared/detect/index.ts';
-import type { DeliveryOutcome, Notification } from '../../shared/notify/notifier.ts';
+import type { DeliveryOutcome } from '../../shared/notify/notifier.ts';
 import {
   buildPublishInput,
   outcomeOfPublishError,
@@ -24,6 +22,7 @@ import {
   type SnsNotifierOptions,
 } from '../../shared/notify/sns/index.ts';
 import { redactDetail } from '../../shared/notify/sns/publish-errors.ts';
+import { sampleNotification } from '../support/notify-events.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -35,10 +34,7 @@ const CREDENTIALS = {
 };
 const SECRETS = Object.values(CREDENTIALS);
 
-const SAMPLES = JSON.parse(
-  readFileSync(new URL('../golden/sns/notifications.json', import.meta.url), 'utf8'),
-) as Record<EventType, Notification>;
-const FAILOVER = SAMPLES.FAILOVER_COMPLETED;
+const FAILOVER = sampleNotification('FAILOVER_COMPLETED');
 
 const metadata = (httpStatusCode?: number) => (httpStatusCode === undefined ? {} : { httpStatusCode });
 

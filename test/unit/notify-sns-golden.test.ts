@@ -7,9 +7,10 @@ import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import { EVENT_TYPES, type EventType } from '../../shared/detect/index.ts';
 import type { Notification } from '../../shared/notify/notifier.ts';
 import { buildPublishInput, type SnsMessageForms } from '../../shared/notify/sns/index.ts';
+import { sampleNotification } from '../support/notify-events.ts';
 
 /**
- * The Publish input of each event type's sample notification (notifications.json), compared with
+ * The Publish input of each event type's sample notification (test/support/notify-events.ts), compared with
  * test/golden/sns/<EVENT_TYPE>.json. `UPDATE_GOLDEN=1` rewrites the files (then formats them with
  * Biome). For reading, a golden shows `Message` decoded: the JSON forms parsed, the email as lines;
  * the test checks that encoding the view again gives the exact `Message` string.
@@ -19,7 +20,7 @@ const GOLDEN = new URL('../golden/sns/', import.meta.url);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:dremio-ha-alerts';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-const SAMPLES = JSON.parse(readFileSync(new URL('notifications.json', GOLDEN), 'utf8')) as Record<
+const SAMPLES = Object.fromEntries(EVENT_TYPES.map((type) => [type, sampleNotification(type)])) as Record<
   EventType,
   Notification
 >;
@@ -75,7 +76,7 @@ describe('SNS golden Publish inputs', () => {
   for (const type of EVENT_TYPES) {
     it(`${type}.json`, () => {
       const notification = SAMPLES[type];
-      assert.ok(notification, `no sample notification for ${type} in notifications.json`);
+      assert.ok(notification, `no sample notification for ${type}`);
       const input = buildPublishInput(notification, TOPIC);
       const actual = view(input);
       assert.equal(encode(actual.Message), input.Message, 'the golden view must be lossless');

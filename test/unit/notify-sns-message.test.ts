@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/detect/index.ts';
+import { EVENT_TYPES, type EventType } from '../../shared/detect/index.ts';
+import { describeEvent } from '../../shared/events/present.ts';
 import type { Notification } from '../../shared/notify/notifier.ts';
 import {
   buildPublishInput,
@@ -14,10 +14,13 @@ import {
   SUBJECT_MAX_LENGTH,
   sanitizeSubject,
 } from '../../shared/notify/sns/index.ts';
+import { type LooseEvent, looseEvent } from '../support/loose-event.ts';
+import { heldBack, sampleEvent, sampleNotification } from '../support/notify-events.ts';
 
-const SAMPLES = JSON.parse(
-  readFileSync(new URL('../golden/sns/notifications.json', import.meta.url), 'utf8'),
-) as Record<EventType, Notification>;
+const SAMPLES = Object.fromEntries(EVENT_TYPES.map((type) => [type, sampleNotification(type)])) as Record<
+  EventType,
+  Notification
+>;
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:dremio-ha-alerts';
 const FIFO_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:dremio-ha-alerts.fifo';
@@ -34,9 +37,9 @@ function formsOf(notification: Notification, topic = TOPIC): SnsMessageForms {
   return JSON.parse(input.Message) as SnsMessageForms;
 }
 
-function withEvent(type: EventType, changes: Partial<MonitorEvent>): Notification {
+function withEvent(type: EventType, changes: Partial<LooseEvent>): Notification {
   const notification = sample(type);
-  return { ...notification, event: { ...notification.event, ...changes } };
+  return { ...notification, event: looseEvent({ ...notification.event, ...changes }) };
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -58,7 +61,7 @@ describe('SNS message building', () => {
         assert.equal(input.TopicArn, TOPIC);
         assert.equal(input.MessageStructure, 'json');
         assert.ok(input.Subject && isValidSubject(input.Subject), input.Subject);
-        assert.ok(input.Subject.startsWith(`${event.severity.toUpperCase()}`));
+        assert.match(input.Subject, /^\[(CRITICAL|WARNING|INFO|RESOLVED|REMINDER|ACKNOWLEDGED)\] prod: /);
         assert.equal(input.MessageGroupId, undefined);
         assert.equal(input.MessageDeduplicationId, undefined);
         assert.deepEqual(Object.keys(forms).sort(), ['default', 'email', 'https', 'lambda', 'sms', 'sqs']);
@@ -81,12 +84,12 @@ describe('SNS message building', () => {
 
       it('writes an email with the headline, cluster, time, incident, steps and runbook', () => {
         const lines = forms.email.split('\n');
-        assert.match(lines[0] ?? '', new RegExp(`^${event.severity.toUpperCase()}: .+ on ${event.cluster}$`));
+        assert.match(lines[0] ?? '', new RegExp(`^\\[[A-Z]+\\] ${event.cluster}: .+`));
         assert.ok(lines.includes(event.summary));
         assert.ok(lines.includes(`Cluster:     ${event.cluster}`), forms.email);
         assert.ok(lines.includes(`When:        ${event.at}`), forms.email);
         assert.ok(lines.some((line) => line.startsWith('Incident:') && line.includes(event.incidentKey)));
-        for (const [index, step] of (event.steps ?? []).entries()) {
+        for (const [index, step] of describeEvent(event, context).steps.entries()) {
           assert.ok(lines.includes(`${index + 1}. ${step}`), step);
         }
         if (context.runbookUrl) assert.ok(lines.includes(`Runbook: ${context.runbookUrl}`));
@@ -106,13 +109,17 @@ describe('SNS message building', () => {
     });
   }
 
-  it('names the old and the new master of a failover, the outage, and the master UI', () => {
+  it('names the old and the new master of a failover, the outage, the master UI and who restarts it', () => {
     const { email, sms } = formsOf(sample('FAILOVER_COMPLETED'));
-    assert.match(email, /^Master: {6}10\.0\.0\.11 \(fabric 45678\) -> 10\.0\.0\.12 \(fabric 45678\)$/m);
-    assert.match(email, /^Outage: {6}up to 42 s \(seen 3 s after the new master registered\)$/m);
-    assert.match(email, /^Dremio UI: {3}http:\/\/10\.0\.0\.12:9047$/m);
-    assert.match(email, /^Remediation is enabled: the monitor restarts the failed master itself\.$/m);
-    assert.equal(sms, 'CRITICAL prod: Failover completed, 10.0.0.11 -> 10.0.0.12, no master for up to 42 s');
+    assert.match(email, /^Old master: {2}coord-a\.corp \(fabric 45678\)$/m);
+    assert.match(email, /^New master: {2}coord-b\.corp \(fabric 45678\)$/m);
+    assert.match(email, /^Outage: {6}up to 2 min 5 s$/m);
+    assert.match(email, /^Dremio UI: http:\/\/coord-b\.corp:9047\/$/m);
+    assert.match(email, /^2\. The monitor will restart Dremio on coord-a\.corp \(remediation is enabled\)/m);
+    assert.ok(
+      sms.startsWith('[RESOLVED] prod: Failover completed: coord-a.corp -> coord-b.corp - Failover'),
+      sms,
+    );
   });
 
   it('says when a failover happened while the monitor could not observe', () => {
@@ -120,20 +127,25 @@ describe('SNS message building', () => {
     const { email } = formsOf(
       withEvent('FAILOVER_COMPLETED', { facts: { ...notification.event.facts, observedGap: true } }),
     );
-    assert.match(email, /it happened while the monitor could not observe/);
+    assert.match(email, /^Seen after a gap in which the monitor could not observe ZooKeeper/m);
   });
 
   it('says why a suppressed event did not page', () => {
-    const { email, sms } = formsOf(sample('MASTER_RESTARTED'));
-    assert.match(email, /^Not paged: master leadership is flapping/m);
-    assert.ok(sms.startsWith('WARNING (suppressed) prod: Master 10.0.0.11 restarted'));
-    const maintenance = withEvent('COORDINATOR_DOWN', {
+    const held = heldBack(sampleEvent('COORDINATOR_DOWN'));
+    assert.match(
+      formsOf({ event: held, context: {} }).email,
+      /^Held back by maintenance window upgrade-25\.2 \(bob\) until .+ UTC: recorded, not paging\.$/m,
+    );
+    const flapping = withEvent('MASTER_RESTARTED', {
       suppressed: true,
-      facts: { address: '10.0.0.21', maintenance: { windowId: 'w1', owner: 'alice', until: 'later' } },
+      facts: {
+        ...sample('MASTER_RESTARTED').event.facts,
+        flapping: { since: '2026-11-21T23:00:00.000Z', changes: 3 },
+      },
     });
     assert.match(
-      formsOf(maintenance).email,
-      /^Not paged: maintenance window w1 \(alice\) is active until later\.$/m,
+      formsOf(flapping).email,
+      /^Held back: leadership flapping since 2026-11-21 23:00:00 UTC \(3 changes\)/m,
     );
   });
 
@@ -227,9 +239,12 @@ describe('SNS subject and SMS', () => {
   });
 
   it('writes the acknowledgement of a person with accents in ASCII in the subject, in UTF-8 in the email', () => {
-    const notification = sample('INCIDENT_ACKNOWLEDGED');
+    const acknowledged = sample('INCIDENT_ACKNOWLEDGED');
+    const notification = withEvent('INCIDENT_ACKNOWLEDGED', {
+      facts: { ...acknowledged.event.facts, by: 'zo\u00eb.m\u00fcller' },
+    });
     const input = buildPublishInput(notification, TOPIC);
-    assert.ok(input.Subject?.startsWith('INFO prod: zoe.muller acknowledged'));
-    assert.ok(formsOf(notification).email.includes('zo\u00eb.m\u00fcller acknowledged'));
+    assert.ok(input.Subject?.startsWith('[ACKNOWLEDGED] prod: zoe.muller took the'), input.Subject);
+    assert.ok(formsOf(notification).email.includes('zo\u00eb.m\u00fcller took the'));
   });
 });

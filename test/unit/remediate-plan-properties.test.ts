@@ -18,6 +18,7 @@ import {
   remediationFailed,
   remediationSucceeded,
 } from '../../shared/remediate/index.ts';
+import { looseEvent } from '../support/loose-event.ts';
 import {
   A,
   A_ADDRESS,
@@ -176,7 +177,7 @@ function event(
   now: number,
   facts: Record<string, unknown>,
 ): MonitorEvent {
-  return {
+  return looseEvent({
     id,
     cluster: CLUSTER,
     type,
@@ -186,7 +187,7 @@ function event(
     summary: type,
     facts,
     incidentAction: 'notice',
-  };
+  });
 }
 
 /** Plays a history through the planner, feeding back outcomes as the executor would. */

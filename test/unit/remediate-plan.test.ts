@@ -6,6 +6,7 @@ import {
   type MaintenanceWindow,
   type MonitorEvent,
 } from '../../shared/detect/index.ts';
+import { factsRecord } from '../../shared/events/read.ts';
 import type { MasterRegistration } from '../../shared/observe/snapshot.ts';
 import { acknowledgeRemediation } from '../../shared/remediate/acknowledge.ts';
 import {
@@ -21,6 +22,7 @@ import {
   remediationFailed,
   remediationSucceeded,
 } from '../../shared/remediate/index.ts';
+import { looseEvent } from '../support/loose-event.ts';
 import {
   A,
   A_ADDRESS,
@@ -107,7 +109,7 @@ const eventIds = idGenerator('D');
 
 function failover(from: MasterRegistration, to: MasterRegistration, seconds: number): MonitorEvent {
   const id = eventIds();
-  return {
+  return looseEvent({
     id,
     cluster: CLUSTER,
     type: 'FAILOVER_COMPLETED',
@@ -120,12 +122,12 @@ function failover(from: MasterRegistration, to: MasterRegistration, seconds: num
       to: { address: to.address, fabricPort: to.fabricPort, startTime: to.startTime },
     },
     incidentAction: 'resolve',
-  };
+  });
 }
 
 function coordinatorDown(address: string, seconds: number): MonitorEvent {
   const id = eventIds();
-  return {
+  return looseEvent({
     id,
     cluster: CLUSTER,
     type: 'COORDINATOR_DOWN',
@@ -135,7 +137,7 @@ function coordinatorDown(address: string, seconds: number): MonitorEvent {
     summary: `Coordinator ${address} is down`,
     facts: { address },
     incidentAction: 'open',
-  };
+  });
 }
 
 function ofType(events: readonly MonitorEvent[], type: MonitorEvent['type']): MonitorEvent[] {
@@ -185,7 +187,7 @@ describe('remediation planner: triggers', () => {
     assert.equal(started?.incidentAction, 'open');
     assert.equal(started?.incidentKey, `${CLUSTER}/remediation/${started?.id}`);
     assert.equal(action?.incidentKey, started?.incidentKey);
-    assert.equal(started?.facts.actionId, action?.id);
+    assert.equal(factsRecord(started).actionId, action?.id);
     assert.match(started?.summary ?? '', /^Restarting Dremio on 10\.0\.0\.11 \(the failed master\)/);
     const state = planner.state;
     assert.equal(state?.inFlight?.id, action?.id);
@@ -202,7 +204,7 @@ describe('remediation planner: triggers', () => {
     const [blocked] = master.runs(10, 120, 10, starting).flatMap((result) => result.events);
     assert.equal(blocked?.type, 'REMEDIATION_BLOCKED');
     assert.equal(blocked?.severity, 'critical');
-    assert.equal(blocked?.facts.noStandby, true);
+    assert.equal(factsRecord(blocked).noStandby, true);
     assert.match(blocked?.summary ?? '', /the cluster has no standby/);
     // A coordinator held back leaves every standby in place: a warning.
     const coordinator = new Planner();
@@ -212,7 +214,7 @@ describe('remediation planner: triggers', () => {
     const [held] = coordinator.results.flatMap((result) => result.events);
     assert.equal(held?.type, 'REMEDIATION_BLOCKED');
     assert.equal(held?.severity, 'warning');
-    assert.equal(held?.facts.noStandby, false);
+    assert.equal(factsRecord(held).noStandby, false);
   });
 
   it('waits for a new master that does not answer yet, without paging, within the settle period', () => {
@@ -224,7 +226,7 @@ describe('remediation planner: triggers', () => {
     // Still not answering when the restart is due: blocked, and it says so once.
     const blocked = planner.runs(60, 120, 10, starting).flatMap((result) => result.events);
     assert.deepEqual(
-      blocked.map((event) => [event.type, event.facts.rule, event.incidentAction]),
+      blocked.map((event) => [event.type, factsRecord(event).rule, event.incidentAction]),
       [['REMEDIATION_BLOCKED', 'master-unhealthy', 'open']],
     );
     // It answers from 130 s: the restart follows 60 s later, in the same incident.
@@ -261,7 +263,7 @@ describe('remediation planner: triggers', () => {
     planner.run(0, C_DOWN);
     const result = planner.run(60, C_DOWN);
     assert.equal(result.actions[0]?.target.address, C_ADDRESS);
-    assert.equal(result.events[0]?.facts.cause, null);
+    assert.equal(factsRecord(result.events[0]).cause, null);
   });
 
   it('never restarts a coordinator Dremio still counts: unreachable from the monitor, or registered again', () => {
@@ -336,7 +338,7 @@ describe('remediation planner: triggers', () => {
       unregistered: [C_ADDRESS],
     };
     const blocked = planner.run(0, silentMaster, [coordinatorDown(C_ADDRESS, 0)]);
-    assert.equal(blocked.events[0]?.facts.rule, 'master-unhealthy');
+    assert.equal(factsRecord(blocked.events[0]).rule, 'master-unhealthy');
     planner.run(10, silentMaster);
     const result = planner.run(20, { master: B, http: { [B_ADDRESS]: 'timeout' } });
     assert.equal(result.events.length, 1);
@@ -344,8 +346,8 @@ describe('remediation planner: triggers', () => {
     assert.equal(resolved?.type, 'REMEDIATION_SUCCEEDED');
     assert.equal(resolved?.incidentAction, 'resolve');
     assert.equal(resolved?.incidentKey, blocked.events[0]?.incidentKey);
-    assert.equal(resolved?.facts.actionId, null);
-    assert.equal(resolved?.facts.why, 'answers OK again');
+    assert.equal(factsRecord(resolved).actionId, null);
+    assert.equal(factsRecord(resolved).why, 'answers OK again');
     assert.deepEqual(planner.state?.needs, []);
   });
 });
@@ -386,18 +388,23 @@ describe('remediation planner: outcomes and the lease', () => {
     assert.equal(failed.severity, 'critical');
     assert.equal(failed.incidentAction, 'update');
     assert.equal(failed.incidentKey, action.incidentKey);
-    assert.equal(failed.facts.reason, 'EC2 throttled');
+    assert.equal(factsRecord(failed).reason, 'EC2 throttled');
     const blocked = planner.run(160, B_MASTER, [failed]);
     assert.equal(blocked.state.inFlight, null);
     assert.deepEqual(
-      blocked.events.map((event) => [event.type, event.facts.rule, event.facts.until, event.incidentAction]),
+      blocked.events.map((event) => [
+        event.type,
+        factsRecord(event).rule,
+        factsRecord(event).until,
+        event.incidentAction,
+      ]),
       [['REMEDIATION_BLOCKED', 'cooldown', new Date(at(60) + 20 + 15 * MINUTE).toISOString(), 'update']],
     );
     planner.runs(170, 950, 60);
     assert.equal(planner.actions.length, 1, 'nothing before the cooldown ends');
     const retry = planner.run(961);
     assert.equal(retry.actions.length, 1);
-    assert.equal(retry.events[0]?.facts.attempt, 2);
+    assert.equal(factsRecord(retry.events[0]).attempt, 2);
     assert.equal(retry.events[0]?.incidentKey, action.incidentKey);
   });
 
@@ -424,8 +431,8 @@ describe('remediation planner: outcomes and the lease', () => {
     const result = planner.run(661);
     const [expired] = result.events;
     assert.equal(expired?.type, 'REMEDIATION_FAILED');
-    assert.equal(expired?.facts.actionId, action.id);
-    assert.equal(expired?.facts.expired, true);
+    assert.equal(factsRecord(expired).actionId, action.id);
+    assert.equal(factsRecord(expired).expired, true);
     assert.equal(expired?.incidentKey, action.incidentKey);
     assert.equal(result.state.inFlight, null);
   });
@@ -457,8 +464,8 @@ describe('remediation planner: outcomes and the lease', () => {
       at(90),
       () => 'E1',
     );
-    assert.equal(event.facts.actionId, action.id);
-    assert.deepEqual(event.facts.target, { ...action.target });
+    assert.equal(factsRecord(event).actionId, action.id);
+    assert.deepEqual(factsRecord(event).target, { ...action.target });
   });
 });
 
@@ -476,7 +483,7 @@ describe('remediation planner: guardrails', () => {
     const planner = afterFailover(defaultRemediationPolicy({ enabled: true, dryRun: true }));
     const result = planner.run(60);
     assert.equal(result.actions[0]?.dryRun, true);
-    assert.equal(result.events[0]?.facts.dryRun, true);
+    assert.equal(factsRecord(result.events[0]).dryRun, true);
     assert.match(result.events[0]?.summary ?? '', /^Dry run: would restart Dremio on 10\.0\.0\.11/);
     assert.equal(result.state.inFlight?.dryRun, true);
     assert.equal(result.state.actionsAt.length, 1);
@@ -589,14 +596,19 @@ describe('remediation planner: guardrails', () => {
       const first = planner.run(100, scene, [], now);
       assert.deepEqual(first.actions, []);
       assert.deepEqual(
-        first.events.map((event) => [event.type, event.severity, event.incidentAction, event.facts.rule]),
+        first.events.map((event) => [
+          event.type,
+          event.severity,
+          event.incidentAction,
+          factsRecord(event).rule,
+        ]),
         // Two master candidates: held back, the failed one leaves the cluster without a standby.
         [['REMEDIATION_BLOCKED', severity, 'open', rule]],
       );
       const [event] = first.events;
-      assert.equal(event?.facts.until, until === null ? null : new Date(until).toISOString());
+      assert.equal(factsRecord(event).until, until === null ? null : new Date(until).toISOString());
       assert.equal(event?.incidentKey, `${CLUSTER}/remediation/${event?.id}`);
-      assert.deepEqual(event?.facts.target, {
+      assert.deepEqual(factsRecord(event).target, {
         address: A_ADDRESS,
         role: 'master-candidate',
         instanceId: 'i-0000000000000000a',
@@ -616,7 +628,7 @@ describe('remediation planner: guardrails', () => {
     planner.detector = { ...initialState(CLUSTER), maintenance: [window('upgrade', 50, 300)] };
     const held = planner.run(60);
     assert.equal(held.events[0]?.suppressed, true);
-    assert.deepEqual(held.events[0]?.facts.maintenance, {
+    assert.deepEqual(factsRecord(held.events[0]).maintenance, {
       windowId: 'upgrade',
       owner: 'bob',
       until: new Date(at(300)).toISOString(),
@@ -626,7 +638,7 @@ describe('remediation planner: guardrails', () => {
     // After the window, the master is down: that block pages, as an update of the same incident.
     const paged = planner.run(310, { master: null });
     assert.deepEqual(
-      paged.events.map((event) => [event.facts.rule, event.suppressed, event.incidentAction]),
+      paged.events.map((event) => [factsRecord(event).rule, event.suppressed, event.incidentAction]),
       [['master-unhealthy', undefined, 'update']],
     );
   });
@@ -651,7 +663,7 @@ describe('remediation planner: guardrails', () => {
     );
     const blocked = ofType(result.events, 'REMEDIATION_BLOCKED');
     assert.deepEqual(
-      blocked.map((event) => [event.facts.rule, event.facts.until]),
+      blocked.map((event) => [factsRecord(event).rule, factsRecord(event).until]),
       [['in-flight', new Date(at(60) + 20 + 10 * MINUTE).toISOString()]],
     );
     const first = result.actions[0];
@@ -672,7 +684,7 @@ describe('remediation planner: guardrails', () => {
     planner.run(120, B_MASTER, [remediationSucceeded(first, {}, at(119), planner.newId)]);
     const blocked = planner.run(300, C_DOWN, [coordinatorDown(C_ADDRESS, 300)]);
     assert.deepEqual(
-      blocked.events.map((event) => [event.facts.rule, event.facts.until]),
+      blocked.events.map((event) => [factsRecord(event).rule, factsRecord(event).until]),
       [['cooldown', new Date(at(60) + 20 + 15 * MINUTE).toISOString()]],
     );
     planner.runs(310, 950, 20, C_DOWN);
@@ -696,7 +708,7 @@ describe('remediation planner: guardrails', () => {
     }
     const blocked = planner.run(seconds, C_DOWN, [coordinatorDown(C_ADDRESS, seconds)]);
     assert.deepEqual(
-      blocked.events.map((event) => [event.facts.rule, event.facts.until]),
+      blocked.events.map((event) => [factsRecord(event).rule, factsRecord(event).until]),
       [['daily-cap', new Date(at(60) + 20 + 24 * 60 * MINUTE).toISOString()]],
     );
     const dayLater = 60 + 24 * 3600;
@@ -709,8 +721,8 @@ describe('remediation planner: guardrails', () => {
     const planner = afterFailover();
     planner.detector = { ...initialState(CLUSTER), maintenance: [window('upgrade', 50, 300)] };
     const result = planner.run(60, { master: null });
-    assert.equal(result.events[0]?.facts.rule, 'master-unhealthy');
-    assert.deepEqual(result.events[0]?.facts.rules, [
+    assert.equal(factsRecord(result.events[0]).rule, 'master-unhealthy');
+    assert.deepEqual(factsRecord(result.events[0]).rules, [
       { rule: 'master-unhealthy', until: null },
       { rule: 'maintenance', until: new Date(at(300)).toISOString() },
     ]);
@@ -740,7 +752,7 @@ describe('remediation planner: guardrails', () => {
 
   it('says in the plan whether the service is asked before the restart', () => {
     const blind = afterFailover().run(60);
-    assert.equal(blind.events[0]?.facts.looksFirst, false);
+    assert.equal(factsRecord(blind.events[0]).looksFirst, false);
     assert.match(
       blind.events[0]?.steps?.join(' ') ?? '',
       /cannot be checked before the restart.*dryRun first/,
@@ -748,7 +760,7 @@ describe('remediation planner: guardrails', () => {
     const looking = afterFailover(defaultRemediationPolicy({ enabled: true, looksBeforeRestart: true })).run(
       60,
     );
-    assert.equal(looking.events[0]?.facts.looksFirst, true);
+    assert.equal(factsRecord(looking.events[0]).looksFirst, true);
     assert.match(looking.events[0]?.steps?.join(' ') ?? '', /asked first \(systemctl is-active\)/);
   });
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/detect/index.ts';
 import { buildTimeline, type ClusterTimeline, escapeHtml, renderReport } from '../../shared/report/index.ts';
+import { looseEvent } from '../support/loose-event.ts';
 import { sampleEvent } from '../support/notify-events.ts';
 import { HOUR, reportStory } from '../support/report-story.ts';
 
@@ -359,18 +360,18 @@ describe('report: renderReport', () => {
     const evil = '<script>alert("x")</script>';
     const events: MonitorEvent[] = story.events.map((event, index) =>
       index === 1
-        ? {
+        ? looseEvent({
             ...event,
             summary: evil,
             steps: [evil],
             incidentKey: `prod/master/${evil}`,
             facts: { ...event.facts, note: evil },
-          }
+          })
         : index === 4
-          ? {
+          ? looseEvent({
               ...event,
               facts: { ...event.facts, target: { address: `<img src=x onerror=alert(1)>`, reason: evil } },
-            }
+            })
           : event,
     );
     const html = renderReport(buildTimeline(events, { cluster: 'prod', since: S, until: story.until }), {
@@ -396,13 +397,13 @@ describe('report: renderReport', () => {
   for (const type of EVENT_TYPES) {
     it(`renders ${type}, alone and with facts of the wrong shape, without throwing`, () => {
       const sample = sampleEvent(type);
-      const broken: MonitorEvent = {
+      const broken: MonitorEvent = looseEvent({
         ...sample,
         id: `${sample.id.slice(0, -1)}Z`,
         facts: Object.fromEntries(
           Object.keys(sample.facts).map((key) => [key, key === 'from' ? 'x' : { address: 7 }]),
         ),
-      };
+      });
       for (const events of [[sample], [broken], [broken, sample]]) {
         const tl = buildTimeline(events, { cluster: 'prod', until: Date.parse(sample.at) + HOUR });
         const html = renderReport(tl, meta);
@@ -444,24 +445,25 @@ const masterEvent = fc
     n: fc.nat(),
   })
   .map(
-    ({ type, at, a, b, lastSeen, detectedMs, downForMs, n }): MonitorEvent => ({
-      id: `${String(at).padStart(12, '0')}-${n}`,
-      cluster: 'prod',
-      type,
-      severity: 'info',
-      at: new Date(S + at).toISOString(),
-      incidentKey: `prod/master/${at}`,
-      summary: type,
-      facts: {
-        master: { address: a },
-        previous: { address: a },
-        from: { address: a },
-        to: { address: b },
-        ...(lastSeen === null ? {} : { lastSeenAt: new Date(S + lastSeen).toISOString() }),
-        ...(detectedMs === null ? {} : { detectedMs }),
-        ...(downForMs === null ? {} : { downForMs }),
-      },
-    }),
+    ({ type, at, a, b, lastSeen, detectedMs, downForMs, n }): MonitorEvent =>
+      looseEvent({
+        id: `${String(at).padStart(12, '0')}-${n}`,
+        cluster: 'prod',
+        type,
+        severity: 'info',
+        at: new Date(S + at).toISOString(),
+        incidentKey: `prod/master/${at}`,
+        summary: type,
+        facts: {
+          master: { address: a },
+          previous: { address: a },
+          from: { address: a },
+          to: { address: b },
+          ...(lastSeen === null ? {} : { lastSeenAt: new Date(S + lastSeen).toISOString() }),
+          ...(detectedMs === null ? {} : { detectedMs }),
+          ...(downForMs === null ? {} : { downForMs }),
+        },
+      }),
   );
 
 describe('report: master periods (property)', () => {

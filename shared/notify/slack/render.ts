@@ -1,5 +1,4 @@
 import type { IncidentAction, MonitorEvent, Severity } from '../../detect/event.ts';
-import type { NotificationContext } from '../notifier.ts';
 import {
   between,
   describeEvent,
@@ -7,7 +6,8 @@ import {
   formatDuration,
   formatTime,
   incidentName,
-} from '../render.ts';
+} from '../../events/present.ts';
+import type { NotificationContext } from '../notifier.ts';
 
 /** A Block Kit text object; always mrkdwn, `verbatim` so Slack links and mentions nothing on its own. */
 export interface SlackText {

@@ -10,8 +10,8 @@ import { emailOf, smsOf, subjectOf } from './message-text.ts';
  */
 export interface SnsEventMessage {
   readonly version: 1;
-  /** The recorded event, as the store holds it (README "Events"). */
-  readonly event: MonitorEvent;
+  /** The recorded event, as the store holds it (docs/events.md); facts `{}` when omitted. */
+  readonly event: Omit<MonitorEvent, 'facts'> & { readonly facts: object };
   readonly context: NotificationContext;
   /** Present when the event's facts were left out (`event.facts` is `{}`) to fit SNS's size limit. */
   readonly factsOmitted?: true;

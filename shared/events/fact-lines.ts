@@ -1,6 +1,4 @@
-import { formatDuration } from '../detect/describe.ts';
-import type { EventType, MonitorEvent } from '../detect/event.ts';
-import { needName, OUTCOMES, ruleName } from './event-titles.ts';
+import { formatDuration } from './format.ts';
 import {
   between,
   duration,
@@ -14,7 +12,9 @@ import {
   text,
   time,
   yesNo,
-} from './fact-values.ts';
+} from './read.ts';
+import { needName, OUTCOMES, ruleName } from './titles.ts';
+import type { EventType, MonitorEvent } from './types.ts';
 
 /** The facts of each event type worth a glance, as label and value, in reading order. */
 

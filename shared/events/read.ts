@@ -1,16 +1,19 @@
-import { formatDuration } from '../detect/describe.ts';
-import type { MonitorEvent } from '../detect/event.ts';
+import { formatDuration, formatTime } from './format.ts';
+import type { MonitorEvent } from './types.ts';
 
 /**
- * Readers of an event's `facts`, which is stored JSON: each takes an unknown value and gives a typed
- * one, or undefined (an empty list, `none`) when the value is missing or odd. None throws.
+ * The one way to read an event's `facts` for people and reports. Facts are stored JSON, and an
+ * event recorded by an older version may lack a field, so each reader takes an unknown value and
+ * gives a typed one, or undefined (an empty list, `none`) when the value is missing or odd. None
+ * throws.
  */
 
-export function factsRecord(event: MonitorEvent): Record<string, unknown> {
-  return record(event.facts) ?? {};
+/** The facts as a JSON map, whatever the event's type (empty for no event). */
+export function factsRecord(event: MonitorEvent | undefined): Readonly<Record<string, unknown>> {
+  return record(event?.facts) ?? {};
 }
 
-export function record(value: unknown): Record<string, unknown> | undefined {
+export function record(value: unknown): Readonly<Record<string, unknown>> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
@@ -29,6 +32,17 @@ export function text(value: unknown): string | undefined {
 
 export function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function bool(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** An ISO time as epoch ms, when it is one. */
+export function epochOf(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 export function yesNo(value: unknown): string | undefined {
@@ -55,19 +69,6 @@ export function listOrNone(value: unknown): string {
 export function joinDefined(parts: Array<string | undefined | false>, separator = ' '): string | undefined {
   const present = parts.filter((part): part is string => typeof part === 'string' && part !== '');
   return present.length === 0 ? undefined : present.join(separator);
-}
-
-// ---- times and durations --------------------------------------------------------------------
-
-/** `2026-11-21 23:05:12 UTC`, or the text itself when it is not a time. */
-export function formatTime(value: unknown): string {
-  if (typeof value !== 'string') return String(value);
-  const time = Date.parse(value);
-  if (!Number.isFinite(time)) return value;
-  return new Date(time)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 /** Milliseconds from `since` (ISO) to `until` (ISO), when both are times. */

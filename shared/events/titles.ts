@@ -1,6 +1,6 @@
-import { formatDuration } from '../detect/describe.ts';
-import type { EventType, MonitorEvent } from '../detect/event.ts';
-import { addressOf, factsRecord, list, num, record, text } from './fact-values.ts';
+import { formatDuration } from './format.ts';
+import { addressOf, factsRecord, list, num, record, text } from './read.ts';
+import type { EventType, MonitorEvent } from './types.ts';
 
 /**
  * The title of each event type, and the names, for people, of what events mention: incident kinds,

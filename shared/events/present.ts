@@ -1,15 +1,25 @@
-import { formatDuration } from '../detect/describe.ts';
-import type { MonitorEvent, Severity } from '../detect/event.ts';
-import { type Fact, factsOf } from './event-facts.ts';
-import { incidentName, titleOf } from './event-titles.ts';
-import { addressOf, between, factsRecord, formatTime, list, record, text, time } from './fact-values.ts';
-import type { NotificationContext } from './notifier.ts';
+import { type Fact, factsOf } from './fact-lines.ts';
+import { formatDuration, formatTime } from './format.ts';
+import { addressOf, between, factsRecord, list, record, text, time } from './read.ts';
+import { incidentName, titleOf } from './titles.ts';
+import type { MonitorEvent, Severity } from './types.ts';
 
 /**
- * What every notifier says about an event, as plain text (no markup, no escaping: each notifier
- * escapes for its own medium). Reads `facts` defensively: an event is stored JSON, and a missing or
- * odd fact makes a shorter message, never an exception.
+ * How an event reads for people, the one presentation Slack, SNS, the CLI and the report share:
+ * its status, title, fact lines, steps, notes and links, as plain text (no markup, no escaping:
+ * each medium escapes for itself). Reads `facts` through read.ts: a missing or odd fact makes a
+ * shorter message, never an exception.
  */
+
+/** What is known about the cluster an event is about, beyond the event itself. */
+export interface NotificationContext {
+  /** The runbook link from the cluster's configuration, if any. */
+  readonly runbookUrl?: string;
+  /** The Dremio UI of the master the event names (the new master on a failover), if known. */
+  readonly masterWebUrl?: string;
+  /** True when the monitor will restart the failed master itself (remediation enabled, not a dry run). */
+  readonly remediationEnabled?: boolean;
+}
 
 export type { Fact };
 export { between, formatDuration, formatTime, incidentName };
