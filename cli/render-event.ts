@@ -1,3 +1,4 @@
+import { describeEvent } from '../shared/events/present.ts';
 import { factsRecord } from '../shared/events/read.ts';
 import type { MonitorEvent } from '../shared/events/types.ts';
 
@@ -11,9 +12,13 @@ export function eventJson(event: MonitorEvent): string {
   });
 }
 
-/** An event as one readable line. */
+/**
+ * An event as one readable line: its status as every channel shows it (CRITICAL, RESOLVED,
+ * REMINDER...), its title and summary, and its incident.
+ */
 export function eventLine(event: MonitorEvent): string {
+  const view = describeEvent(event);
   const at = event.at.replace(/\.\d{3}Z$/, 'Z');
-  const muted = event.suppressed ? ' (held back: maintenance or flapping)' : '';
-  return `${at}  ${event.severity.toUpperCase().padEnd(8)} ${event.cluster}  ${event.type}  ${event.summary}${muted}  [${event.incidentKey}]`;
+  const muted = event.suppressed ? ' (held back: recorded, not paging)' : '';
+  return `${at}  ${view.statusLabel.padEnd(12)} ${event.cluster}  ${event.type}  ${view.title}: ${event.summary}${muted}  [${event.incidentKey}]`;
 }

@@ -1,5 +1,6 @@
 /** The report's tables: failovers, incidents, remediation, delivery failures and the audit log. */
 import type { MonitorEvent } from '../detect/event.ts';
+import { describeEvent } from '../events/present.ts';
 import { formatMs, formatTime, type Html, html, join } from './html.ts';
 import type { ClusterTimeline } from './model.ts';
 
@@ -96,11 +97,16 @@ export function deliveryTable(timeline: ClusterTimeline): Html {
   return table(['When', 'Channel', 'Event not delivered', 'Attempts', 'Reason'], rows, 'No delivery failed.');
 }
 
+/** One recorded event as every channel presents it: title, summary, fact lines and steps, then the raw facts. */
 function auditRow(event: MonitorEvent): Html {
-  const steps = event.steps?.length
-    ? html`<ol>${join(event.steps.map((step) => html`<li>${step}</li>`))}</ol>`
+  const view = describeEvent(event);
+  const steps = view.steps.length
+    ? html`<ol>${join(view.steps.map((step) => html`<li>${step}</li>`))}</ol>`
     : html``;
-  return html`<tr class="sev-${event.severity}">${when(Date.parse(event.at))}<td>${badge(event.severity, event.severity)}</td><td><strong>${event.type}</strong><br><span class="muted">${event.incidentAction ?? ''}</span></td><td class="text">${event.summary}${event.suppressed ? html` ${badge('held back', 'muted')}` : ''}<details><summary>details</summary>${steps}<pre>${JSON.stringify(event.facts, null, 2)}</pre><code class="key">${event.incidentKey} · ${event.id}</code></details></td></tr>`;
+  const facts = view.facts.length
+    ? html`<dl>${join(view.facts.map((fact) => html`<dt>${fact.label}</dt><dd>${fact.value}</dd>`))}</dl>`
+    : html``;
+  return html`<tr class="sev-${event.severity}">${when(Date.parse(event.at))}<td>${badge(event.severity, event.severity)}</td><td><strong>${event.type}</strong><br><span class="muted">${event.incidentAction ?? ''}</span></td><td class="text"><strong>${view.title}</strong><br>${event.summary}${event.suppressed ? html` ${badge('held back', 'muted')}` : ''}<details><summary>details</summary>${facts}${steps}<pre>${JSON.stringify(event.facts, null, 2)}</pre><code class="key">${event.incidentKey} · ${event.id}</code></details></td></tr>`;
 }
 
 export function auditTable(timeline: ClusterTimeline): Html {
