@@ -39,7 +39,7 @@ export const ENV = {
   /** `poll` or `watch`. */
   mode: 'MONITOR_MODE',
   watchMs: 'WATCH_MS',
-  tickMs: 'TICK_MS',
+  intervalMs: 'INTERVAL_MS',
   /** The internal topic the remediate function is subscribed to; unset: no remediation on AWS. */
   remediationTopicArn: 'REMEDIATION_TOPIC_ARN',
   /** The construct's SSM document that runs only `systemctl is-active` on a configured unit. */

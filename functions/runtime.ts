@@ -25,7 +25,7 @@ export const REMEDIATION_CHANNEL = 'remediation';
 export interface MonitorSettings {
   readonly mode: 'poll' | 'watch';
   readonly watchMs: number;
-  readonly tickMs: number;
+  readonly intervalMs: number;
   readonly remediationTopicArn: string | undefined;
 }
 
@@ -58,7 +58,7 @@ export function settingsFrom(env: NodeJS.ProcessEnv): MonitorSettings {
   return {
     mode,
     watchMs: integerFrom(env, ENV.watchMs, 65_000),
-    tickMs: integerFrom(env, ENV.tickMs, 10_000),
+    intervalMs: integerFrom(env, ENV.intervalMs, 10_000),
     remediationTopicArn: env[ENV.remediationTopicArn] || undefined,
   };
 }

@@ -62,7 +62,7 @@ export interface DremioFailoverMonitorProps {
    */
   readonly watchMs?: number;
   /** watch mode: a full observation every this often. @default 10000 */
-  readonly tickMs?: number;
+  readonly intervalMs?: number;
   /** The VPC of ZooKeeper and the coordinators: both functions run in it. */
   readonly vpc: ec2.IVpc;
   /** @default - the VPC's private subnets with egress */
@@ -191,7 +191,7 @@ export class DremioFailoverMonitor extends Construct {
       [ENV.configParameter]: this.configParameter.parameterName,
       [ENV.mode]: settings.mode,
       [ENV.watchMs]: String(settings.watchMs),
-      [ENV.tickMs]: String(settings.tickMs),
+      [ENV.intervalMs]: String(settings.intervalMs),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     };
@@ -305,7 +305,7 @@ interface Settings {
   readonly mode: AwsConfig['mode'];
   readonly scheduleMinutes: number;
   readonly watchMs: number;
-  readonly tickMs: number;
+  readonly intervalMs: number;
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly configBytes: number;
 }
@@ -341,7 +341,7 @@ function validate(props: DremioFailoverMonitorProps): Settings {
     mode: props.mode ?? 'poll',
     scheduleMinutes,
     watchMs,
-    tickMs: props.tickMs ?? 10_000,
+    intervalMs: props.intervalMs ?? 10_000,
     vpcSubnets: props.vpcSubnets ?? {},
     configBytes,
   };

@@ -68,7 +68,7 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
           mode: aws.mode,
           scheduleMinutes: aws.scheduleMinutes,
           ...(aws.watchMs === undefined ? {} : { watchMs: aws.watchMs }),
-          tickMs: aws.tickMs,
+          intervalMs: aws.intervalMs,
           alarmEmails: aws.alarmEmails,
           vpcEndpoints: aws.vpc?.endpoints ?? false,
         }),

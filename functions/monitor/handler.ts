@@ -16,7 +16,7 @@ const CLOSE_MARGIN_MS = 10_000;
 /**
  * The monitor function: one cluster per invocation. `poll`: observe once, judge, tick, deliver.
  * `watch`: the CLI's loop (held ZooKeeper session, a change judged within a second, a full
- * observation every tickMs) for watchMs, then close. Consecutive invocations may overlap: every
+ * observation every intervalMs) for watchMs, then close. Consecutive invocations may overlap: every
  * decision is a conditional commit on the cluster's version, so two invocations judging the same
  * change record one set of events; the overlap leaves no gap.
  *
@@ -44,7 +44,7 @@ export function monitorHandler(runtime: Runtime) {
     }
     const cluster = withRemediationRoute(found, settings.remediationTopicArn !== undefined);
     // Every line of this invocation names the cluster and the tick (the request id).
-    logger.appendKeys({ cluster: cluster.name, tickId: context?.awsRequestId ?? `local-${Date.now()}` });
+    logger.appendKeys({ cluster: cluster.name, requestId: context?.awsRequestId ?? `local-${Date.now()}` });
     try {
       const events =
         settings.mode === 'poll'
@@ -52,7 +52,7 @@ export function monitorHandler(runtime: Runtime) {
           : await watchFor(runtime, config, cluster, watchBudget(context?.getRemainingTimeInMillis?.()));
       return { ok: true, cluster: cluster.name, mode: settings.mode, events } satisfies MonitorResult;
     } finally {
-      logger.removeKeys(['cluster', 'tickId']);
+      logger.removeKeys(['cluster', 'requestId']);
     }
   };
 }

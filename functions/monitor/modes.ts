@@ -20,7 +20,7 @@ function recorded(runtime: Runtime, cluster: string, events: readonly MonitorEve
 }
 
 /**
- * `poll`: one tick; when it leaves the cluster in motion (a silent master, no master, a failing
+ * `poll`: one poll; when it leaves the cluster in motion (a silent master, no master, a failing
  * coordinator), the invocation stays and watches, for up to `holdBudgetMs`, until it settles: a
  * silent master is confirmed within seconds and the failover recorded as it happens, while a
  * healthy cluster costs one short invocation. Returns how many events it recorded.
@@ -32,7 +32,7 @@ export async function pollOnce(
   holdBudgetMs: number,
 ): Promise<number> {
   const monitor = clusterMonitorFor(cluster, runtime.store);
-  const tick = await runPoll({
+  const poll = await runPoll({
     cluster,
     monitor,
     observer: runtime.observer,
@@ -41,26 +41,26 @@ export async function pollOnce(
     owner: OWNER,
     delivery: config.delivery,
   });
-  emitSnapshotMetrics(runtime.metrics, tick.snapshot);
-  recorded(runtime, cluster.name, tick.events);
-  for (const { channel, event, lastError } of tick.delivery.failed) {
+  emitSnapshotMetrics(runtime.metrics, poll.snapshot);
+  recorded(runtime, cluster.name, poll.events);
+  for (const { channel, event, lastError } of poll.delivery.failed) {
     runtime.logger.error('delivery given up', { channel, eventId: event.id, lastError });
   }
   emitHeartbeat(runtime.metrics, cluster.name);
-  // One summary line per tick: what an operator greps for first.
-  runtime.logger.info('tick', {
-    health: healthOf(tick.snapshot),
-    master: tick.snapshot.master?.address ?? null,
-    probeMs: tick.snapshot.durationMs,
-    events: tick.events.map((event) => event.type),
-    actions: tick.actions.length,
-    deliveriesFailed: tick.delivery.failed.length,
+  // One summary line per poll: what an operator greps for first.
+  runtime.logger.info('poll', {
+    health: healthOf(poll.snapshot),
+    master: poll.snapshot.master?.address ?? null,
+    probeMs: poll.snapshot.durationMs,
+    events: poll.events.map((event) => event.type),
+    actions: poll.actions.length,
+    deliveriesFailed: poll.delivery.failed.length,
   });
   const because = unsettledBecause(await monitor.state());
-  if (because === null || holdBudgetMs <= 0) return tick.events.length;
+  if (because === null || holdBudgetMs <= 0) return poll.events.length;
   runtime.logger.info('staying to watch', { because, budgetMs: holdBudgetMs });
   const held = await watchFor(runtime, config, cluster, holdBudgetMs, { untilSettled: true });
-  return tick.events.length + held;
+  return poll.events.length + held;
 }
 
 /**
@@ -83,8 +83,8 @@ export async function watchFor(
       notifiers: await runtime.notifiers(config),
       owner: OWNER,
       delivery: config.delivery,
-      intervalMs: runtime.settings.tickMs,
-      clockMs: Math.min(5000, runtime.settings.tickMs),
+      intervalMs: runtime.settings.intervalMs,
+      clockMs: Math.min(5000, runtime.settings.intervalMs),
       onSnapshot: (snapshot, cause) => {
         // Metrics once per full observation, not per probe round or change.
         if (cause === 'change' || cause === 'probe') return;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { integer, message } from './schema-parts.ts';
+import { integer, message, retired } from './schema-parts.ts';
 
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -81,9 +81,10 @@ export const awsSchema = z
       description:
         'watch mode: how long one invocation watches. Default: the schedule interval plus 5 s, so invocations overlap and no change goes unwatched.',
     }),
-    tickMs: integer(1000, 60_000)
+    intervalMs: integer(1000, 60_000)
       .default(10_000)
       .meta({ description: 'watch mode: a full observation (ZooKeeper and HTTP) every this often.' }),
+    tickMs: retired('renamed intervalMs, the full observation interval in watch mode'),
     configParameter: z
       .string()
       .regex(PARAMETER_NAME, {

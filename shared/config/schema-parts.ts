@@ -35,3 +35,11 @@ export function integer(min: number, max?: number) {
   const atLeast = z.int({ error }).min(min, { error });
   return max === undefined ? atLeast : atLeast.max(max, { error });
 }
+
+/** A key that existed once: named in the error with what replaced it, never silently ignored. */
+export function retired(replacement: string) {
+  return z
+    .never({ error: message(`no longer a key: ${replacement}`) })
+    .optional()
+    .meta({ description: `Retired: ${replacement}.` });
+}

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { EVENT_TYPES } from '../detect/event.ts';
 import { awsSchema } from './aws-schema.ts';
 import { remediationSchema } from './remediation-schema.ts';
-import { integer, message } from './schema-parts.ts';
+import { integer, message, retired } from './schema-parts.ts';
 
 export { describeValue } from './schema-parts.ts';
 
@@ -242,14 +242,6 @@ const executorsSchema = z
       .meta({ description: 'Fewer registered executors than this is reported as degraded.' }),
   })
   .meta({ description: 'Expectations about the executors.' });
-
-/** A key that existed once: named in the error with what replaced it, never silently ignored. */
-function retired(replacement: string) {
-  return z
-    .never({ error: message(`no longer a key: ${replacement}`) })
-    .optional()
-    .meta({ description: `Retired: ${replacement}.` });
-}
 
 const detectionSchema = z
   .strictObject({

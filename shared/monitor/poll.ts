@@ -22,16 +22,16 @@ export interface PollOptions {
 
 export interface PollResult {
   readonly snapshot: Snapshot;
-  /** Events committed by this tick (detection, the planner, the clock), in order. */
+  /** Events committed by this poll (detection, the planner, the clock), in order. */
   readonly events: readonly MonitorEvent[];
-  /** Restarts the planner started in this tick, for whoever carries them out. */
+  /** Restarts the planner started in this poll, for whoever carries them out. */
   readonly actions: readonly RestartAction[];
   readonly delivery: DeliveryRound;
 }
 
 /**
- * One tick of one cluster, as a scheduled invocation runs it: observe -> detect and plan -> commit
- * -> time-only transitions -> deliver what is pending (this tick's and earlier ones').
+ * One poll of one cluster, as a scheduled invocation runs it: observe -> detect and plan -> commit
+ * -> time-only transitions -> deliver what is pending (this poll's and earlier ones').
  */
 export async function runPoll(options: PollOptions): Promise<PollResult> {
   const { cluster, monitor } = options;

@@ -246,7 +246,7 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
     assert.equal(heartbeat?.cluster, 'lambda');
   });
 
-  it('logs JSON with cluster and tickId on every line, one summary per tick, and no secret', async () => {
+  it('logs JSON with cluster and requestId on every line, one summary per poll, and no secret', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const originalInfo = console.info;
     console.info = (text: unknown) => {
@@ -266,13 +266,13 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
     } finally {
       console.info = originalInfo;
     }
-    const tick = lines.find((line) => line.message === 'tick');
-    assert.ok(tick, `a tick line among ${lines.map((line) => line.message).join(', ')}`);
-    assert.equal(tick.cluster, 'lambda');
-    assert.equal(tick.tickId, 'req-tick-1');
-    assert.equal(tick.service, SERVICE_NAME);
-    assert.equal(typeof tick.probeMs, 'number');
-    assert.ok(['healthy', 'degraded', 'critical'].includes(String(tick.health)));
+    const poll = lines.find((line) => line.message === 'poll');
+    assert.ok(poll, `a poll line among ${lines.map((line) => line.message).join(', ')}`);
+    assert.equal(poll.cluster, 'lambda');
+    assert.equal(poll.requestId, 'req-tick-1');
+    assert.equal(poll.service, SERVICE_NAME);
+    assert.equal(typeof poll.probeMs, 'number');
+    assert.ok(['healthy', 'degraded', 'critical'].includes(String(poll.health)));
     const text = JSON.stringify(lines);
     assert.doesNotMatch(text, /XXXXSECRET|xoxb-1234/);
     assert.match(text, /\[redacted\]/);
@@ -290,7 +290,7 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
   it('watch mode holds the session for watchMs and hands back with a heartbeat', async () => {
     const watching = monitorHandler({
       ...runtime,
-      settings: { ...runtime.settings, mode: 'watch', watchMs: 1200, tickMs: 300 },
+      settings: { ...runtime.settings, mode: 'watch', watchMs: 1200, intervalMs: 300 },
     });
     const before = emf.filter((blob) => METRICS.heartbeat in blob).length;
     const started = Date.now();
@@ -301,7 +301,7 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
     const took = Date.now() - started;
     assert.equal(result.ok, true);
     assert.ok(took >= 1200, `watched ${took} ms`);
-    assert.ok(emf.filter((blob) => METRICS.heartbeat in blob).length - before >= 2, 'a heartbeat per tick');
+    assert.ok(emf.filter((blob) => METRICS.heartbeat in blob).length - before >= 2, 'a heartbeat per poll');
   });
 });
 
@@ -326,7 +326,7 @@ describe('watch mode hand-over: overlapping invocations on one cluster', () => {
         config,
         store: dynalite.store,
         observer,
-        settings: { mode: 'watch', watchMs: 8000, tickMs: 300 },
+        settings: { mode: 'watch', watchMs: 8000, intervalMs: 300 },
       });
       const invoke = (delayMs: number, id: string) =>
         new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>

@@ -29,7 +29,7 @@ export function localRuntime(options: {
     settings: {
       mode: 'poll',
       watchMs: 65_000,
-      tickMs: 10_000,
+      intervalMs: 10_000,
       remediationTopicArn: undefined,
       ...options.settings,
     },

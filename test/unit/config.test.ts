@@ -162,7 +162,7 @@ describe('parseConfig: defaults', () => {
         mode: 'watch',
         scheduleMinutes: 5,
         watchMs: 280_000,
-        tickMs: 1000,
+        intervalMs: 1000,
         configParameter: '/dremio/blue/config',
         tableName: 'dremio-blue',
         alarmEmails: ['oncall@corp.example'],
@@ -248,6 +248,21 @@ describe('parseConfig: errors', () => {
       'a subnet id',
       { ...config(cluster()), aws: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-xyz'] } } },
       'aws.vpc.subnetIds[0]: expected a subnet id like subnet-0abc1234',
+    ],
+    [
+      'a retired key, named with what replaced it: tickMs',
+      { ...config(cluster()), aws: { tickMs: 5000 } },
+      'aws.tickMs: no longer a key: renamed intervalMs, the full observation interval in watch mode',
+    ],
+    [
+      'a retired key, named with what replaced it: unresponsiveProbes',
+      config(cluster({ detection: { unresponsiveProbes: 3 } })),
+      'clusters[0].detection.unresponsiveProbes: no longer a key: replaced by masterRefusedMs and noAnswerMs, durations in milliseconds',
+    ],
+    [
+      'a retired key, named with what replaced it: coordinatorDownProbes',
+      config(cluster({ detection: { coordinatorDownProbes: 3 } })),
+      'clusters[0].detection.coordinatorDownProbes: no longer a key: replaced by coordinatorDownMs, a duration in milliseconds',
     ],
     [
       'a mode',

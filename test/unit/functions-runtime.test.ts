@@ -40,7 +40,7 @@ describe('the functions read their configuration from SSM', () => {
     assert.deepEqual(settingsFrom({}), {
       mode: 'poll',
       watchMs: 65_000,
-      tickMs: 10_000,
+      intervalMs: 10_000,
       remediationTopicArn: undefined,
     });
   });

@@ -272,7 +272,7 @@ describe('DremioFailoverMonitor', () => {
         assert.equal(properties.Handler, 'index.handler');
         assert.deepEqual((properties.VpcConfig as Json).SubnetIds, ['subnet-0abc1234', 'subnet-0abc5678']);
         const variables = (properties.Environment as { Variables: Json }).Variables;
-        for (const name of [ENV.tableName, ENV.configParameter, ENV.mode, ENV.watchMs, ENV.tickMs]) {
+        for (const name of [ENV.tableName, ENV.configParameter, ENV.mode, ENV.watchMs, ENV.intervalMs]) {
           assert.ok(name in variables, `${name} is set`);
         }
         assert.equal(variables[ENV.mode], 'poll');
