@@ -1,12 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { eventsCommand } from './events.ts';
 import { EXIT } from './exit-codes.ts';
-import { ackCommand, maintenanceCommand } from './operate.ts';
-import { probeCommand } from './probe.ts';
-import { reportCommand } from './report.ts';
-import { statusCommand } from './status.ts';
-import { storeCommand } from './store-serve.ts';
-import { watchCommand } from './watch.ts';
 
 const USAGE = `usage: dremio-ha-monitor <command> [options]
 
@@ -31,26 +24,29 @@ store options: --data-dir DIR (embedded store, default ./.dremio-ha-monitor), or
 
 Run \`npm run demo\` for the emulated cluster and \`npm test\` for the tests.`;
 
-/** Entry of the `dremio-ha-monitor` CLI; returns the exit code. Output goes to stdout and stderr. */
+/**
+ * Entry of the `dremio-ha-monitor` CLI; returns the exit code. Output goes to stdout and stderr.
+ * Each command loads its own modules when it runs, so `--version` loads nothing and `probe` no store.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'probe':
-      return probeCommand(rest);
+      return (await import('./probe.ts')).probeCommand(rest);
     case 'watch':
-      return watchCommand(rest);
+      return (await import('./watch.ts')).watchCommand(rest);
     case 'events':
-      return eventsCommand(rest);
+      return (await import('./events.ts')).eventsCommand(rest);
     case 'report':
-      return reportCommand(rest);
+      return (await import('./report.ts')).reportCommand(rest);
     case 'status':
-      return statusCommand(rest);
+      return (await import('./status.ts')).statusCommand(rest);
     case 'ack':
-      return ackCommand(rest);
+      return (await import('./operate.ts')).ackCommand(rest);
     case 'maintenance':
-      return maintenanceCommand(rest);
+      return (await import('./operate.ts')).maintenanceCommand(rest);
     case 'store':
-      return storeCommand(rest);
+      return (await import('./store-serve.ts')).storeCommand(rest);
     case 'help':
     case '--help':
     case '-h':
