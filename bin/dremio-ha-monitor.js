@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx, so the CLI and the tests run the same code.
-import { register } from 'tsx/esm/api';
+// An installed package runs its compiled JavaScript (dist/). A clone of the repository, which has the
+// TypeScript sources next to this file, runs them through tsx, so a clone never runs a stale build.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const sources = new URL('../cli/main.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import(sources.href);
+  process.exitCode = await main(process.argv.slice(2));
+} else {
+  await import('../dist/cli/run.js');
+}

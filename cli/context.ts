@@ -26,10 +26,15 @@ export const STORE_OPTIONS = {
 export const STORE_USAGE =
   '[--config FILE] [--data-dir DIR (default ./.dremio-ha-monitor)] [--store-endpoint URL] [--table NAME]';
 
+/** What `parseArgs` gives for these options, named so that declarations can be emitted. */
+export type ParsedArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true }>
+>;
+
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
   options: T,
-) {
+): ParsedArgs<T> {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true });
   } catch (error) {

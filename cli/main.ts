@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { EXIT } from './exit-codes.ts';
 
 const USAGE = `usage: dremio-ha-monitor <command> [options]
@@ -23,6 +23,17 @@ store options: --data-dir DIR (embedded store, default ./.dremio-ha-monitor), or
   version     print the version
 
 Run \`npm run demo\` for the emulated cluster and \`npm test\` for the tests.`;
+
+/** The version in the package's package.json: one level up from the sources, two from dist/cli. */
+function packageVersion(): string {
+  for (const path of ['../package.json', '../../package.json']) {
+    const url = new URL(path, import.meta.url);
+    if (!existsSync(url)) continue;
+    const { name, version } = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
+    if (name === 'dremio-ha-monitor' && version) return version;
+  }
+  return 'unknown';
+}
 
 /**
  * Entry of the `dremio-ha-monitor` CLI; returns the exit code. Output goes to stdout and stderr.
@@ -53,13 +64,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return EXIT.healthy;
     case 'version':
-    case '--version': {
-      const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-        version: string;
-      };
-      console.log(version);
+    case '--version':
+      console.log(packageVersion());
       return EXIT.healthy;
-    }
     default:
       console.error(`dremio-ha-monitor: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
