@@ -10,5 +10,5 @@ if (existsSync(sources)) {
   const { main } = await import(sources.href);
   process.exitCode = await main(process.argv.slice(2));
 } else {
-  await import('../dist/cli/run.js');
+  await import('../dist/cli-bundle/run.js');
 }

@@ -24,7 +24,7 @@ store options: --data-dir DIR (embedded store, default ./.dremio-ha-monitor), or
 
 Run \`npm run demo\` for the emulated cluster and \`npm test\` for the tests.`;
 
-/** The version in the package's package.json: one level up from the sources, two from dist/cli. */
+/** The version in the package's package.json: one level up from the sources, two from the built CLI. */
 function packageVersion(): string {
   for (const path of ['../package.json', '../../package.json']) {
     const url = new URL(path, import.meta.url);

@@ -8,10 +8,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the `dremio-ha-monitor` CLI as a user would, to its exit. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs the `dremio-ha-monitor` CLI (by default the repository's, from its sources) to its exit. */
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  bin: string = BIN,
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
