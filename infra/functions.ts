@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -44,6 +45,16 @@ export function bundlingOptions(): BundlingOptions {
   };
 }
 
+/**
+ * The function bundles an installed package ships (built at pack time by scripts/build.mjs with the
+ * options above), so a team's own CDK app needs no esbuild: from the compiled construct
+ * (dist/infra) they are dist/lambda/<entry>. A clone bundles from the sources at synth instead.
+ */
+export function prebuiltBundle(entry: MonitorFunctionProps['entry']): string | undefined {
+  const dir = fileURLToPath(new URL(`../lambda/${entry}/`, import.meta.url));
+  return existsSync(posix.join(dir, 'index.mjs')) ? dir : undefined;
+}
+
 export interface MonitorFunctionProps {
   /** The handler's folder under functions/. */
   readonly entry: 'monitor' | 'remediate';
@@ -56,7 +67,7 @@ export interface MonitorFunctionProps {
 }
 
 /** One of the two functions: Node 22 on arm64, in the clusters' VPC, with its own log group. */
-export function monitorFunction(scope: Construct, id: string, props: MonitorFunctionProps): NodejsFunction {
+export function monitorFunction(scope: Construct, id: string, props: MonitorFunctionProps): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: logs.RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -92,12 +103,8 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     reason:
       'Attaching a VPC function to its subnets: ec2:CreateNetworkInterface and the other ENI actions Lambda needs support no narrower resource here (the interfaces do not exist yet); this is what the managed VPC policy grants, without its logs:* on every log group.',
   });
-  const fn = new NodejsFunction(scope, id, {
+  const common = {
     role,
-    entry: posix.join(PROJECT_ROOT, 'functions', props.entry, 'index.ts'),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: posix.join(PROJECT_ROOT, 'package-lock.json'),
     description: props.description,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
@@ -108,8 +115,22 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     vpcSubnets: props.vpcSubnets,
     securityGroups: [...props.securityGroups],
     logGroup,
-    bundling: bundlingOptions(),
-  });
+  };
+  const prebuilt = prebuiltBundle(props.entry);
+  const fn = prebuilt
+    ? new lambda.Function(scope, id, {
+        ...common,
+        code: lambda.Code.fromAsset(prebuilt),
+        handler: 'index.handler',
+      })
+    : new NodejsFunction(scope, id, {
+        ...common,
+        entry: posix.join(PROJECT_ROOT, 'functions', props.entry, 'index.ts'),
+        handler: 'handler',
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: posix.join(PROJECT_ROOT, 'package-lock.json'),
+        bundling: bundlingOptions(),
+      });
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason: 'Node.js 22 on purpose: the code is built and tested for Node 20 and 22, not yet 24.',

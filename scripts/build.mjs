@@ -43,4 +43,29 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(PROTO, join(cli, 'coordination.proto'));
+
+// The Lambda functions, bundled as the construct bundles them from a clone (infra/functions.ts
+// bundlingOptions: Node 22, ESM, minified, the runtime's own AWS SDK left out), so that the compiled
+// construct deploys them from dist/lambda without esbuild.
+for (const entry of ['monitor', 'remediate']) {
+  const out = join(dist, 'lambda', entry);
+  await build({
+    entryPoints: [join(root, 'functions', entry, 'index.ts')],
+    outfile: join(out, 'index.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: ['@aws-sdk/*'],
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  copyFileSync(PROTO, join(out, 'coordination.proto'));
+}
 console.log('build: dist/ written');

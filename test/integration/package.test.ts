@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,5 +104,57 @@ describe('the npm package, packed and installed into an empty folder', { timeout
     const [builtJson, sourceJson] = [JSON.parse(built.stdout), JSON.parse(source.stdout)];
     assert.equal(builtJson.clusters[0].master.address, '127.0.0.11');
     assert.deepEqual(stable(builtJson), stable(sourceJson));
+  });
+
+  it('exports the construct: a separate CDK app instantiates it from the package and synthesises offline', async () => {
+    const app = join(dir, 'app');
+    // The peers a team's CDK app already has; the package itself brings neither them nor esbuild.
+    for (const peer of ['aws-cdk-lib', 'constructs']) {
+      await symlink(join(ROOT, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
+    }
+    assert.equal((await readdir(join(app, 'node_modules'))).includes('esbuild'), false);
+    await writeFile(
+      join(app, 'app.mjs'),
+      `import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { parseConfig } from 'dremio-ha-monitor';
+import { DremioFailoverMonitor, propsFromConfig } from 'dremio-ha-monitor/cdk';
+
+const app = new App({ outdir: process.argv[2] });
+const stack = new Stack(app, 'TeamStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+const config = parseConfig(
+  {
+    clusters: [{ name: 'prod', zookeeper: { connect: 'zk1:2181' }, coordinators: [{ address: '10.0.0.7', role: 'master-candidate' }] }],
+    aws: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-0abc1234', 'subnet-0abc5678'] } },
+  },
+  'team.yaml',
+);
+const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+  vpcId: 'vpc-0abc1234',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  privateSubnetIds: ['subnet-0abc1234', 'subnet-0abc5678'],
+});
+new DremioFailoverMonitor(stack, 'Monitor', { ...propsFromConfig(config, 'team'), vpc });
+app.synth();
+`,
+    );
+    const out = join(dir, 'cdk.out');
+    await run(process.execPath, ['app.mjs', out], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
+    const template = JSON.parse(await readFile(join(out, 'TeamStack.template.json'), 'utf8')) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }
+      >;
+    };
+    const functions = Object.values(template.Resources).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === 'nodejs22.x',
+    );
+    assert.equal(functions.length, 2, 'the monitor and the remediate functions');
+    for (const fn of functions) {
+      assert.equal(fn.Properties.Handler, 'index.handler');
+      const key = String((fn.Properties.Code as { S3Key?: unknown }).S3Key ?? '');
+      const files = await readdir(join(out, `asset.${key.replace(/\.zip$/, '')}`));
+      assert.ok(files.includes('index.mjs') && files.includes('coordination.proto'), files.join(', '));
+    }
   });
 });
