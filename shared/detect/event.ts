@@ -1,6 +1,6 @@
 /**
- * The events of dremio-ha-monitor: a public contract (names never change; see the README's event
- * reference). Detection makes them, the store records them, notifiers send them.
+ * The events of dremio-ha-monitor: a public contract (names never change; see
+ * docs/events.md#event-reference). Detection makes them, the store records them, notifiers send them.
  */
 export const EVENT_TYPES = [
   'MASTER_UNRESPONSIVE',
@@ -49,7 +49,7 @@ export type Severity = 'info' | 'warning' | 'critical';
  */
 export type IncidentAction = 'open' | 'update' | 'remind' | 'acknowledge' | 'resolve' | 'notice';
 
-/** A master's identity (facts 2.2): a new process means a new start time. */
+/** A master's identity (docs/dremio-ha.md#master-identity): a new process means a new start time. */
 export interface MasterIdentity {
   readonly address: string;
   readonly fabricPort: number;

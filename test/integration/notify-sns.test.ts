@@ -17,7 +17,7 @@ const SAMPLES = JSON.parse(
   readFileSync(new URL('../golden/sns/notifications.json', import.meta.url), 'utf8'),
 ) as Record<EventType, Notification>;
 
-/** The filter policies of the README's SNS section. */
+/** The filter policies of docs/notifications.md#filter-policies. */
 const CRITICAL = { severity: ['critical'] };
 const ONE_CLUSTER = { cluster: ['prod'] };
 const FAILOVERS = { eventType: ['FAILOVER_COMPLETED'] };

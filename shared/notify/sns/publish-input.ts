@@ -10,7 +10,7 @@ import { emailOf, smsOf, subjectOf } from './message-text.ts';
  */
 export interface SnsEventMessage {
   readonly version: 1;
-  /** The recorded event, as the store holds it (README "Events"). */
+  /** The recorded event, as the store holds it (docs/events.md). */
   readonly event: MonitorEvent;
   readonly context: NotificationContext;
   /** Present when the event's facts were left out (`event.facts` is `{}`) to fit SNS's size limit. */
