@@ -9,7 +9,7 @@ import { canSeeMaster } from './visibility.ts';
 
 /**
  * Whether a secondary coordinator's answer counts against it. A 503 "MASTER_DOWN" while no master
- * is registered is what a healthy coordinator says then (facts 3.1): the master's fault.
+ * is registered is what a healthy coordinator says then (docs/dremio-ha.md#server-status): the master's fault.
  */
 function failing(http: ServerStatus, snapshot: Snapshot): boolean {
   if (http.kind === 'ok') return false;

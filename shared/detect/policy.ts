@@ -1,6 +1,6 @@
 /**
  * How patient detection is. Every default comes from how Dremio behaves
- * (`dremio-ha-facts.md`) and from what operators ask of a monitor (`peer-lessons.md` section 7).
+ * (docs/dremio-ha.md) and from what operators ask of a monitor (docs/detection.md#why-it-waits).
  */
 export interface DetectionPolicy {
   /**
@@ -27,25 +27,25 @@ export interface DetectionPolicy {
    * How long `B/master` must stay empty (and over at least `confirmSnapshots` snapshots) before
    * MASTER_DOWN. Default 10 000 ms: a clean restart deregisters and the standby registers within
    * a few seconds (bench: SIGTERM to standby serving in about 0.3 s, plus Dremio's 5 s query grace
-   * period, facts 5); a longer gap is an outage.
+   * period, docs/dremio-ha.md#failover-timing); a longer gap is an outage.
    */
   readonly masterDownConfirmMs: number;
   /**
    * Consecutive snapshots that must agree before a condition is raised (MASTER_DOWN,
    * SPLIT_BRAIN_SUSPECTED, EXECUTORS_LOW, ZOOKEEPER_*, OBSERVATION_FAILED). Default 2: one
-   * observation is never enough to page (peer lessons 7.1); recoveries need one snapshot.
+   * observation is never enough to page (docs/detection.md#why-it-waits); recoveries need one snapshot.
    */
   readonly confirmSnapshots: number;
   /**
    * Dremio's ZooKeeper session timeout for TAKEOVER_OVERDUE. Default null: the timeout ZooKeeper
-   * granted the monitor's own session (same server caps, facts 4), else 90 000 ms (Dremio's
+   * granted the monitor's own session (same server caps, docs/dremio-ha.md#sessions), else 90 000 ms (Dremio's
    * `zk.client.session.timeout`). Set it when the monitor requests a shorter session than Dremio.
    */
   readonly sessionTimeoutMs: number | null;
   /**
    * Time a standby needs, after the old master's session expired, to take the catalog lock, win
-   * the latch, start every service and register (facts 5, "After that, the standby still has
-   * to"). Default 180 000 ms: a large catalog takes minutes to open; past that, nobody is taking
+   * the latch, start every service and register (docs/dremio-ha.md#failover-timing).
+   * Default 180 000 ms: a large catalog takes minutes to open; past that, nobody is taking
    * over and TAKEOVER_OVERDUE asks a person to act.
    */
   readonly standbyStartupBudgetMs: number;
@@ -84,7 +84,7 @@ export interface DetectionPolicy {
   readonly repeatIntervalMs: number;
 }
 
-/** Dremio's requested session timeout (facts 4), used when nothing better is known. */
+/** Dremio's requested session timeout (docs/dremio-ha.md#sessions), used when nothing better is known. */
 export const DREMIO_SESSION_TIMEOUT_MS = 90_000;
 
 const DEFAULTS: DetectionPolicy = {

@@ -1,5 +1,5 @@
 /**
- * Curator LeaderLatch participant znodes: `_c_<uuid>-latch-<10 digit sequence>` (facts 1.2).
+ * Curator LeaderLatch participant znodes: `_c_<uuid>-latch-<10 digit sequence>` (docs/dremio-ha.md#leader-latch).
  * Curator orders participants by the text after the last `latch-`; the lowest is the leader.
  */
 export const LATCH_PREFIX = 'latch-';

@@ -1,4 +1,4 @@
-/** Where a Dremio cluster keeps its znodes (facts 1.1, 1.2). */
+/** Where a Dremio cluster keeps its znodes (docs/dremio-ha.md#paths). */
 export interface ZnodePaths {
   /** `/<root>/<clusterId>`, normally `/dremio`. */
   readonly base: string;

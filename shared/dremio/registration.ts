@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 
-/** The three ZooKeeper service sets Dremio registers nodes in (facts 1.2). */
+/** The three ZooKeeper service sets Dremio registers nodes in (docs/dremio-ha.md#registrations). */
 export type ServiceSetName = 'master' | 'coordinator' | 'executor';
 
 export interface NodeRoles {

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, httpRequest } from '../http/undici.ts';
 
-/** What `GET /apiv2/server_status` told us about one coordinator (facts 3.1). */
+/** What `GET /apiv2/server_status` told us about one coordinator (docs/dremio-ha.md#server-status). */
 export type ServerStatus =
   | { readonly kind: 'ok'; readonly latencyMs: number }
   | { readonly kind: 'master_down'; readonly latencyMs: number }

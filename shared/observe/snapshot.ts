@@ -1,7 +1,7 @@
 import type { ServerStatus } from './server-status.ts';
 import type { ZooKeeperServerObservation } from './zookeeper-servers.ts';
 
-/** One decoded registration under `B/master` (facts 2.2). Identity: (address, fabricPort, startTime). */
+/** One decoded registration under `B/master` (docs/dremio-ha.md#master-identity). Identity: (address, fabricPort, startTime). */
 export interface MasterRegistration {
   readonly address: string;
   readonly fabricPort: number;
@@ -19,7 +19,7 @@ export interface MasterRegistration {
 export interface LatchParticipantObservation {
   readonly znode: string;
   readonly sequence: number;
-  /** The participant UUID stored in the znode (no address: facts 1.2). */
+  /** The participant UUID stored in the znode (no address: docs/dremio-ha.md#leader-latch). */
   readonly participantId: string;
   readonly ephemeralOwner: string;
 }

@@ -1,6 +1,6 @@
 /**
  * How bold remediation is, per cluster. Every default errs on the side of not acting: a restart
- * loop or a restart of the wrong node does more harm than a page (`peer-lessons.md` section 7.2-7.4).
+ * loop or a restart of the wrong node does more harm than a page (docs/remediation.md#why-these-rules).
  */
 export interface RemediationPolicy {
   /**
@@ -18,7 +18,7 @@ export interface RemediationPolicy {
   /**
    * How long the master must have been registered and answering 200 `"OK"`, without a break, before
    * the planner touches any node; also how long after a failover it waits before restarting the old
-   * master. Default 60 000 ms: a new master registers before its web server listens (facts 2.3) and
+   * master. Default 60 000 ms: a new master registers before its web server listens (docs/dremio-ha.md#startup-order) and
    * may still lose its lock in its first seconds; a minute of steady answers proves it serves.
    */
   readonly settleMs: number;

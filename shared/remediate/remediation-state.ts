@@ -27,7 +27,7 @@ export interface RemediationState {
 export const REMEDIATION_STATE_SCHEMA_VERSION = 1;
 
 export interface MasterHealth {
-  /** The master's identity (facts 2.2): a new process starts a new settle period. */
+  /** The master's identity (docs/dremio-ha.md#master-identity): a new process starts a new settle period. */
   address: string;
   fabricPort: number;
   startTime: number;

@@ -13,7 +13,7 @@ const lower = (value: string) => value.toLowerCase();
  * Whether `snapshot` shows `target` back, counting only what was observed after `restartedAt`
  * (epoch ms), so the picture from before the restart never passes. A coordinator must register
  * again and answer 200 "OK". A master candidate cannot show more than that it did no harm: as a
- * standby it is invisible while the master lives (facts 2.1), so it passes when one master is
+ * standby it is invisible while the master lives (docs/dremio-ha.md#invisible-standby), so it passes when one master is
  * registered and answers OK (itself, if it took over); its running process is the executor's check.
  */
 export function dremioVerdict(snapshot: Snapshot, target: ActionTarget, restartedAt: number): DremioVerdict {

@@ -19,7 +19,7 @@ const SAMPLES = Object.fromEntries(EVENT_TYPES.map((type) => [type, sampleNotifi
   Notification
 >;
 
-/** The filter policies of the README's SNS section. */
+/** The filter policies of docs/notifications.md#filter-policies. */
 const CRITICAL = { severity: ['critical'] };
 const ONE_CLUSTER = { cluster: ['prod'] };
 const FAILOVERS = { eventType: ['FAILOVER_COMPLETED'] };

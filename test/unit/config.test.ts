@@ -1244,11 +1244,11 @@ describe('config.schema.json', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('is the example the README shows', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const start = readme.indexOf('```yaml\n', readme.indexOf('### Example')) + '```yaml\n'.length;
-    const shown = readme.slice(start, readme.indexOf('```\n', start));
-    assert.equal(shown, await readFile(EXAMPLE, 'utf8'), 'README "### Example" is out of date');
+  it('is the example docs/configuration.md shows', async () => {
+    const doc = await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('```yaml\n', doc.indexOf('\n## Example\n')) + '```yaml\n'.length;
+    const shown = doc.slice(start, doc.indexOf('```\n', start));
+    assert.equal(shown, await readFile(EXAMPLE, 'utf8'), 'docs/configuration.md "## Example" is out of date');
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The RocksDB `LOCK` gate of a master candidate (facts 2.1): an exclusive lock on
+ * The RocksDB `LOCK` gate of a master candidate (docs/dremio-ha.md#catalog-lock): an exclusive lock on
  * `<db-dir>/catalog/LOCK` held for the life of the process. util-linux `flock(1)` holds it on our
  * behalf and runs `cat` on a pipe from this process, so the kernel frees the lock as soon as this
  * process dies, SIGKILL included, exactly as it frees a crashed JVM's lock.

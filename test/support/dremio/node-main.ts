@@ -1,7 +1,7 @@
 /**
  * One emulated Dremio node, run as its own OS process so that SIGKILL behaves like a crashed JVM:
  * the catalog lock is freed by the kernel and the ZooKeeper session lives on until it expires.
- * Follows ../shared/dremio-ha-facts.md; started by cluster.ts with its options as JSON in argv[2].
+ * Follows docs/dremio-ha.md; started by cluster.ts with its options as JSON in argv[2].
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

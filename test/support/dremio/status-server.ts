@@ -10,7 +10,7 @@ export type HttpBehaviour =
 
 /**
  * Dremio's web server as far as the monitor sees it: `GET /apiv2/server_status` answers 200 `"OK"`
- * while a master is registered and 503 `"MASTER_DOWN"` otherwise (facts 3.1), as a JSON string.
+ * while a master is registered and 503 `"MASTER_DOWN"` otherwise (docs/dremio-ha.md#server-status), as a JSON string.
  */
 export class StatusServer {
   behaviour: HttpBehaviour = { kind: 'normal' };
