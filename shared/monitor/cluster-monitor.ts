@@ -15,7 +15,8 @@ import { type ChannelRoute, incidentsToLookUp, planOutbox } from '../notify/rout
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { Store } from '../record/store.ts';
 import { acknowledgeRemediation } from '../remediate/acknowledge.ts';
-import { applyOutcomes, plan } from '../remediate/plan.ts';
+import { applyOutcomes } from '../remediate/in-flight.ts';
+import { planRemediation } from '../remediate/plan.ts';
 import type { RestartAction } from '../remediate/plan-types.ts';
 import { defaultRemediationPolicy, type RemediationPolicy } from '../remediate/policy.ts';
 import { isMaterialRemediationChange, type MonitorState, monitorStateOf } from './monitor-state.ts';
@@ -122,16 +123,16 @@ export class ClusterMonitor {
           state: { detector: detected.state, remediation: state?.remediation ?? null },
           events: detected.events,
         };
-      const planned = plan(
-        state?.remediation ?? null,
+      const planned = planRemediation({
+        previous: state?.remediation ?? null,
         snapshot,
-        detected.events,
-        detected.state,
-        remediation.policy,
+        events: detected.events,
+        detector: detected.state,
+        policy: remediation.policy,
         now,
         newId,
-        remediation.instanceIds,
-      );
+        instanceIds: remediation.instanceIds,
+      });
       return {
         state: { detector: detected.state, remediation: planned.state },
         events: [...detected.events, ...planned.events],

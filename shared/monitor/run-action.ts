@@ -4,7 +4,7 @@ import type { Snapshot } from '../observe/snapshot.ts';
 import type { Store } from '../record/store.ts';
 import { carryOut, outcomeEvent } from '../remediate/carry-out.ts';
 import type { Executor } from '../remediate/executor.ts';
-import { actionInFlight } from '../remediate/plan.ts';
+import { actionInFlight } from '../remediate/in-flight.ts';
 import type { ClusterMonitor } from './cluster-monitor.ts';
 
 export type ActionRun =

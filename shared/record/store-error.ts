@@ -1,3 +1,5 @@
+import { classifyAwsError, redactSecrets } from '../aws/errors.ts';
+
 /** The primary key of one item of the store's table. */
 export interface ItemKey {
   readonly pk: string;
@@ -12,6 +14,13 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
   readonly table: string;
   readonly key: ItemKey | undefined;
+  /**
+   * The same operation may succeed if tried again: its cause was throttling, an AWS fault, the
+   * network or a timeout. False for a bug, a missing table, a refused permission or credentials.
+   */
+  readonly retryable: boolean;
+  /** The DynamoDB request that failed, when AWS answered. */
+  readonly requestId: string | undefined;
 
   constructor(message: string, details: { table: string; key?: ItemKey; cause?: unknown }) {
     const where = details.key
@@ -24,6 +33,10 @@ export class StoreError extends Error {
     );
     this.table = details.table;
     this.key = details.key;
+    const verdict = details.cause === undefined ? undefined : classifyAwsError(details.cause);
+    // An error that is no answer from AWS and no network failure is the store's own: a bug.
+    this.retryable = verdict !== undefined && verdict.kind !== 'unknown' && verdict.retryable;
+    this.requestId = verdict?.facts.requestId;
   }
 }
 
@@ -31,7 +44,7 @@ export function formatKey(key: ItemKey): string {
   return `pk=${JSON.stringify(key.pk)} sk=${JSON.stringify(key.sk)}`;
 }
 
+/** The cause as text, without secrets (a SignatureDoesNotMatch message quotes the signed request). */
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
+  return redactSecrets(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause));
 }

@@ -1,5 +1,6 @@
 /** Remediation: the pure planner (which failed node to restart, or which guardrail holds it back). */
-export { actionInFlight, applyOutcomes, plan } from './plan.ts';
+export { actionInFlight, applyOutcomes } from './in-flight.ts';
+export { type PlanOptions, planRemediation } from './plan.ts';
 export { remediationFailed, remediationSucceeded } from './plan-events.ts';
 export type { Action, ActionTarget, PlanDecision, PlanResult, RestartAction } from './plan-types.ts';
 export { defaultRemediationPolicy, type RemediationPolicy } from './policy.ts';

@@ -12,7 +12,7 @@ import {
   type Action,
   defaultRemediationPolicy,
   type PlanDecision,
-  plan,
+  planRemediation,
   type RemediationPolicy,
   type RemediationState,
   remediationFailed,
@@ -259,7 +259,16 @@ function play(history: {
     };
     const seen = snapshotOf(step, step.stale ? now - 5 * MINUTE : now - 20);
     const before = outstanding;
-    const result = plan(state, seen, fed, detector, history.policy, now, newId, history.instances);
+    const result = planRemediation({
+      previous: state,
+      snapshot: seen,
+      events: fed,
+      detector,
+      policy: history.policy,
+      now,
+      newId,
+      instanceIds: history.instances,
+    });
     state = result.state;
     observed.push({ now, step, snapshot: seen, detector, fed, ...result, outstanding: before });
     if (

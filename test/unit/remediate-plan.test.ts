@@ -16,7 +16,7 @@ import {
   defaultRemediationPolicy,
   initialRemediationState,
   type PlanResult,
-  plan,
+  planRemediation,
   type RemediationPolicy,
   type RemediationState,
   remediationFailed,
@@ -74,16 +74,16 @@ class Planner {
     events: readonly MonitorEvent[] = [],
     now = at(seconds) + 20,
   ): PlanResult {
-    const result = plan(
-      this.state,
-      snapshot(at(seconds), scene),
+    const result = planRemediation({
+      previous: this.state,
+      snapshot: snapshot(at(seconds), scene),
       events,
-      this.detector,
-      this.policy,
+      detector: this.detector,
+      policy: this.policy,
       now,
-      this.newId,
-      this.instances,
-    );
+      newId: this.newId,
+      instanceIds: this.instances,
+    });
     this.state = result.state;
     this.results.push(result);
     return result;
@@ -312,20 +312,20 @@ describe('remediation planner: triggers', () => {
     );
     const registered = afterFailover();
     const scene: Scene = { master: B };
-    const result = plan(
-      registered.state,
-      {
+    const result = planRemediation({
+      previous: registered.state,
+      snapshot: {
         ...snapshot(at(30), scene),
         coordinators: snapshot(at(30), scene).coordinators.map((coordinator) =>
           coordinator.address === A_ADDRESS ? { ...coordinator, registered: true } : coordinator,
         ),
       },
-      [],
-      registered.detector,
-      POLICY,
-      at(30) + 20,
-      registered.newId,
-    );
+      events: [],
+      detector: registered.detector,
+      policy: POLICY,
+      now: at(30) + 20,
+      newId: registered.newId,
+    });
     assert.deepEqual(result.state.needs, []);
     assert.deepEqual(result.events, []);
   });
@@ -732,20 +732,20 @@ describe('remediation planner: guardrails', () => {
     const planner = afterFailover();
     const state = structuredClone(planner.state);
     const detector = structuredClone(planner.detector);
-    plan(planner.state, snapshot(at(60), B_MASTER), [], planner.detector, POLICY, at(61), idGenerator());
+    const options = {
+      previous: planner.state,
+      snapshot: snapshot(at(60), B_MASTER),
+      events: [],
+      detector: planner.detector,
+      policy: POLICY,
+      now: at(61),
+      newId: idGenerator(),
+    };
+    planRemediation(options);
     assert.deepEqual(planner.state, state);
     assert.deepEqual(planner.detector, detector);
     assert.throws(
-      () =>
-        plan(
-          planner.state,
-          snapshot(at(60), { cluster: 'other' }),
-          [],
-          planner.detector,
-          POLICY,
-          at(61),
-          idGenerator(),
-        ),
+      () => planRemediation({ ...options, snapshot: snapshot(at(60), { cluster: 'other' }) }),
       TypeError,
     );
   });

@@ -1,4 +1,5 @@
-import { ec2ErrorFacts, outcomeOfEc2Error } from './errors.ts';
+import { awsErrorFacts } from '../../aws/errors.ts';
+import { outcomeOfEc2Error } from './errors.ts';
 
 /** One restart, verify or permission check: its signal and the request id of every EC2 call it made. */
 export class Ec2Session {
@@ -13,7 +14,7 @@ export class Ec2Session {
       if (typeof requestId === 'string') this.requestIds.push(requestId);
       return { kind: 'ok', output };
     } catch (error) {
-      const facts = ec2ErrorFacts(error);
+      const facts = awsErrorFacts(error);
       if (facts.requestId !== undefined) this.requestIds.push(facts.requestId);
       const outcome = outcomeOfEc2Error(error, action, subject, this.signal.aborted);
       return {

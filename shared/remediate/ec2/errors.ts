@@ -1,77 +1,26 @@
+import { classifyAwsError, describeAwsError, redactDetail } from '../../aws/errors.ts';
+
 /**
- * What a failed EC2 call means for a remediation: worth trying again (throttling, a machine in
- * transition, 5xx, network) or not (no permission, no such instance). Reasons name the instance and
- * the IAM action, never credentials.
+ * What a failed EC2 call means for a remediation, in EC2's words: the shared classifier decides
+ * retry or not, except for the instance's own codes below. Reasons name the instance and the IAM
+ * action, never credentials.
  */
 
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'TooManyRequestsException',
-]);
-const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
-const NOT_FOUND = new Set(['InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'InvalidInstanceID']);
-const TRANSIENT_AUTH = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
-const BAD_CREDENTIALS = new Set([
-  'AuthFailure',
-  'InvalidClientTokenId',
-  'SignatureDoesNotMatch',
-  'OptInRequired',
-]);
-const SERVER = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable']);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
+/** The instance id names no instance (or is not an instance id): asking again changes nothing. */
+const INSTANCE_NOT_FOUND = new Set([
+  'InvalidInstanceID.NotFound',
+  'InvalidInstanceID.Malformed',
+  'InvalidInstanceID',
 ]);
 
-export interface Ec2ErrorFacts {
-  readonly name: string;
-  readonly message: string;
-  readonly status: number | undefined;
-  readonly requestId: string | undefined;
-  readonly code: string | undefined;
-  readonly throttling: boolean;
-  readonly server: boolean;
-}
+/** A restart asked of an instance in transition (stopping, pending): it allows it once settled. */
+const INCORRECT_STATE = 'IncorrectInstanceState';
 
-export function ec2ErrorFacts(error: unknown): Ec2ErrorFacts {
-  const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-  const metadata = (fields.$metadata ?? {}) as { httpStatusCode?: unknown; requestId?: unknown };
-  const retryable = fields.$retryable as { throttling?: unknown } | undefined;
-  const cause = fields.cause as { code?: unknown } | undefined;
-  const code = typeof fields.code === 'string' ? fields.code : cause?.code;
-  return {
-    name: typeof fields.name === 'string' ? fields.name : typeof error,
-    message: typeof fields.message === 'string' ? fields.message : '',
-    status: typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
-    requestId: typeof metadata.requestId === 'string' ? metadata.requestId : undefined,
-    code: typeof code === 'string' ? code : undefined,
-    throttling: retryable?.throttling === true,
-    server: fields.$fault === 'server',
-  };
-}
+const MAX_DETAIL = 240;
 
-/** The service's message on one line, without encoded authorization blobs or key ids, capped. */
 function detail(message: string): string {
-  const cleaned = message
-    .replace(
-      /Encoded authorization failure message:\s*\S+/gi,
-      'Encoded authorization failure message: [omitted]',
-    )
-    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[redacted]')
-    .replace(/[A-Za-z0-9/+=_-]{60,}/g, '[omitted]')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!cleaned) return '';
-  return `: ${cleaned.length > 240 ? `${cleaned.slice(0, 237)}...` : cleaned}`;
+  const cleaned = redactDetail(message, MAX_DETAIL);
+  return cleaned ? `: ${cleaned}` : '';
 }
 
 export type Ec2ErrorOutcome =
@@ -88,20 +37,17 @@ export function outcomeOfEc2Error(
   subject: string,
   aborted = false,
 ): Ec2ErrorOutcome {
-  const facts = ec2ErrorFacts(error);
-  const { name, status } = facts;
-  const what = status === undefined ? name : `${name}, HTTP ${status}`;
-  if (aborted || name === 'AbortError') {
-    return {
-      kind: 'failed',
-      retryable: true,
-      reason: `${action} on ${subject} was aborted before EC2 answered`,
-    };
-  }
-  if (THROTTLING.has(name) || facts.throttling || status === 429) {
-    return { kind: 'failed', retryable: true, reason: `EC2 throttled ${action} on ${subject} (${what})` };
-  }
-  if (UNAUTHORIZED.has(name)) {
+  const { kind, retryable, facts } = classifyAwsError(error, aborted);
+  const { name } = facts;
+  const what = describeAwsError(facts);
+  const failed = (reason: string, retry = retryable): Ec2ErrorOutcome => ({
+    kind: 'failed',
+    retryable: retry,
+    reason,
+  });
+  if (kind === 'aborted') return failed(`${action} on ${subject} was aborted before EC2 answered`);
+  if (kind === 'throttled') return failed(`EC2 throttled ${action} on ${subject} (${what})`);
+  if (kind === 'not-authorized') {
     return {
       kind: 'unauthorized',
       reason:
@@ -109,38 +55,31 @@ export function outcomeOfEc2Error(
         `monitor's role (with any tag condition matching the instance's tags)${detail(facts.message)}`,
     };
   }
-  if (name === 'IncorrectInstanceState') {
-    return {
-      kind: 'failed',
-      retryable: true,
-      reason: `${subject} is not in a state that allows ${action} (${what})${detail(facts.message)}`,
-    };
+  if (name === INCORRECT_STATE) {
+    return failed(
+      `${subject} is not in a state that allows ${action} (${what})${detail(facts.message)}`,
+      true,
+    );
   }
-  if (NOT_FOUND.has(name)) {
-    return { kind: 'failed', retryable: false, reason: `${subject} does not exist (${what})` };
+  if (INSTANCE_NOT_FOUND.has(name)) return failed(`${subject} does not exist (${what})`, false);
+  switch (kind) {
+    case 'expired-credentials':
+      return failed(`AWS refused the request signature for now (${name})`);
+    case 'bad-credentials':
+    case 'opt-in-required':
+      return failed(
+        `AWS rejected the monitor's credentials calling ec2:${action} (${what}): check the role it runs with`,
+      );
+    case 'server':
+      return failed(`EC2 failed ${action} on ${subject} (${what})`);
+    case 'timeout':
+    case 'network':
+      return facts.code === undefined
+        ? failed(`${action} on ${subject} failed for now (${name})`)
+        : failed(`could not reach EC2 for ${action} (${facts.code})`);
+    case 'no-credentials':
+      return failed(`${action} on ${subject} failed for now (${name})`);
+    default:
+      return failed(`${action} on ${subject} failed (${what})${detail(facts.message)}`);
   }
-  if (TRANSIENT_AUTH.has(name)) {
-    return { kind: 'failed', retryable: true, reason: `AWS refused the request signature for now (${name})` };
-  }
-  if (BAD_CREDENTIALS.has(name)) {
-    return {
-      kind: 'failed',
-      retryable: false,
-      reason: `AWS rejected the monitor's credentials calling ec2:${action} (${what}): check the role it runs with`,
-    };
-  }
-  if (SERVER.has(name) || facts.server || (status !== undefined && status >= 500)) {
-    return { kind: 'failed', retryable: true, reason: `EC2 failed ${action} on ${subject} (${what})` };
-  }
-  if (facts.code !== undefined && NETWORK.has(facts.code)) {
-    return { kind: 'failed', retryable: true, reason: `could not reach EC2 for ${action} (${facts.code})` };
-  }
-  if (name === 'TimeoutError' || name === 'CredentialsProviderError') {
-    return { kind: 'failed', retryable: true, reason: `${action} on ${subject} failed for now (${name})` };
-  }
-  return {
-    kind: 'failed',
-    retryable: status === undefined || status < 400,
-    reason: `${action} on ${subject} failed (${what})${detail(facts.message)}`,
-  };
 }

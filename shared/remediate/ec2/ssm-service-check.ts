@@ -1,6 +1,6 @@
 import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { classifyAwsError } from '../../aws/errors.ts';
 import type { ServiceState, VerifyOutcome } from '../executor.ts';
-import { ec2ErrorFacts } from './errors.ts';
 
 /** A systemd unit name: no spaces or shell characters (it is written into a shell command). */
 export const SYSTEMD_UNIT = /^[A-Za-z0-9@._:-]{1,256}$/;
@@ -128,10 +128,11 @@ export class SsmServiceCheck {
       // Cancelled, TimedOut, Undeliverable (the agent is not there or not yet): try again.
       return { kind: 'not-yet', reason: `the SSM check of ${this.#unit} ended ${status}` };
     } catch (error) {
-      const { name, requestId } = ec2ErrorFacts(error);
+      const { kind, facts } = classifyAwsError(error);
+      const { name, requestId } = facts;
       if (requestId) requestIds.push(requestId);
       // Right after SendCommand the invocation may not exist yet; throttling and AWS faults pass.
-      if (name === 'AccessDeniedException') {
+      if (kind === 'not-authorized') {
         return {
           kind: 'failed',
           reason: `not allowed to run the SSM check (${name}): grant ssm:SendCommand and ssm:GetCommandInvocation`,
