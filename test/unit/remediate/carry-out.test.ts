@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Snapshot } from '../../shared/observe/snapshot.ts';
-import { carryOut, outcomeEvent } from '../../shared/remediate/carry-out.ts';
+import type { Snapshot } from '../../../shared/observe/snapshot.ts';
+import { carryOut, outcomeEvent } from '../../../shared/remediate/carry-out.ts';
 import type {
   ActionOutcome,
   Executor,
   RestartTarget,
   ServiceState,
   VerifyOutcome,
-} from '../../shared/remediate/executor.ts';
-import type { RestartAction } from '../../shared/remediate/plan-types.ts';
-import { dremioVerdict } from '../../shared/remediate/verify-dremio.ts';
-import { A_ADDRESS, B, B_ADDRESS, C_ADDRESS, SECOND, snapshot, T0 } from './detect-fixtures.ts';
+} from '../../../shared/remediate/executor.ts';
+import type { RestartAction } from '../../../shared/remediate/plan-types.ts';
+import { dremioVerdict } from '../../../shared/remediate/verify-dremio.ts';
+import { A_ADDRESS, B, B_ADDRESS, C_ADDRESS, SECOND, snapshot, T0 } from '../../support/detect-fixtures.ts';
 
 const RESTARTED = T0 + 10 * SECOND;
 const AFTER = RESTARTED + SECOND;

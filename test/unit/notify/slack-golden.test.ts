@@ -4,16 +4,16 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { EVENT_TYPES } from '../../shared/detect/index.ts';
-import { renderSlackMessage, renderSlackResolvedParent } from '../../shared/notify/slack/index.ts';
-import { sampleContext, sampleEvent } from '../support/notify-events.ts';
+import { EVENT_TYPES } from '../../../shared/detect/index.ts';
+import { renderSlackMessage, renderSlackResolvedParent } from '../../../shared/notify/slack/index.ts';
+import { sampleContext, sampleEvent } from '../../support/notify-events.ts';
 
 /**
  * The Slack message of every event type, as the webhook posts it (each file can be pasted into
  * Slack's Block Kit Builder, or posted with curl). `UPDATE_GOLDEN=1` rewrites them; review the diff.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DIR = join(ROOT, 'test/golden/slack');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 

@@ -15,15 +15,15 @@ import {
   SNSServiceException,
   ThrottledException,
 } from '@aws-sdk/client-sns';
-import type { EventType } from '../../shared/detect/index.ts';
-import type { DeliveryOutcome, Notification } from '../../shared/notify/notifier.ts';
+import type { EventType } from '../../../shared/detect/index.ts';
+import type { DeliveryOutcome, Notification } from '../../../shared/notify/notifier.ts';
 import {
   buildPublishInput,
   outcomeOfPublishError,
   SnsNotifier,
   type SnsNotifierOptions,
-} from '../../shared/notify/sns/index.ts';
-import { redactDetail } from '../../shared/notify/sns/publish-errors.ts';
+} from '../../../shared/notify/sns/index.ts';
+import { redactDetail } from '../../../shared/notify/sns/publish-errors.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -36,7 +36,7 @@ const CREDENTIALS = {
 const SECRETS = Object.values(CREDENTIALS);
 
 const SAMPLES = JSON.parse(
-  readFileSync(new URL('../golden/sns/notifications.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../golden/sns/notifications.json', import.meta.url), 'utf8'),
 ) as Record<EventType, Notification>;
 const FAILOVER = SAMPLES.FAILOVER_COMPLETED;
 

@@ -9,8 +9,8 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Ec2Executor } from '../../shared/remediate/ec2/ec2-executor.ts';
-import { SsmServiceCheck } from '../../shared/remediate/ec2/ssm-service-check.ts';
+import { Ec2Executor } from '../../../shared/remediate/ec2/ec2-executor.ts';
+import { SsmServiceCheck } from '../../../shared/remediate/ec2/ssm-service-check.ts';
 
 const ID = 'i-0abc1234def567890';
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'not-a-secret' };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EVENT_TYPES, type MonitorEvent } from '../../shared/detect/index.ts';
-import type { NotificationContext } from '../../shared/notify/notifier.ts';
+import { EVENT_TYPES, type MonitorEvent } from '../../../shared/detect/index.ts';
+import type { NotificationContext } from '../../../shared/notify/notifier.ts';
 import {
   describeEvent,
   formatDuration,
@@ -11,15 +11,15 @@ import {
   oneLineText,
   operatorSteps,
   plainTextMessage,
-} from '../../shared/notify/render.ts';
+} from '../../../shared/notify/render.ts';
 import {
   escapeSlack,
   renderSlackMessage,
   renderSlackResolvedParent,
   type SlackMessage,
   slackLink,
-} from '../../shared/notify/slack/index.ts';
-import { heldBack, sampleContext, sampleEvent } from '../support/notify-events.ts';
+} from '../../../shared/notify/slack/index.ts';
+import { heldBack, sampleContext, sampleEvent } from '../../support/notify-events.ts';
 
 /** Every string of a message that Slack will parse. */
 function textsOf(message: SlackMessage): string[] {

@@ -5,9 +5,9 @@ import {
   initialState,
   type MaintenanceWindow,
   type MonitorEvent,
-} from '../../shared/detect/index.ts';
-import type { MasterRegistration } from '../../shared/observe/snapshot.ts';
-import { acknowledgeRemediation } from '../../shared/remediate/acknowledge.ts';
+} from '../../../shared/detect/index.ts';
+import type { MasterRegistration } from '../../../shared/observe/snapshot.ts';
+import { acknowledgeRemediation } from '../../../shared/remediate/acknowledge.ts';
 import {
   type Action,
   applyOutcomes,
@@ -20,7 +20,7 @@ import {
   type RemediationState,
   remediationFailed,
   remediationSucceeded,
-} from '../../shared/remediate/index.ts';
+} from '../../../shared/remediate/index.ts';
 import {
   A,
   A_ADDRESS,
@@ -34,7 +34,7 @@ import {
   SECOND,
   snapshot,
   T0,
-} from './detect-fixtures.ts';
+} from '../../support/detect-fixtures.ts';
 
 /**
  * The planner, case by case: each trigger and each guardrail. The cluster of detect-fixtures: master

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { latchSequence, orderLatchParticipants } from '../../shared/dremio/latch.ts';
-import { znodePaths } from '../../shared/dremio/paths.ts';
+import { latchSequence, orderLatchParticipants } from '../../../shared/dremio/latch.ts';
+import { znodePaths } from '../../../shared/dremio/paths.ts';
 
 describe('znodePaths', () => {
   const cases: Array<[string, string | undefined, string]> = [

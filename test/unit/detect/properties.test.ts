@@ -10,8 +10,8 @@ import {
   detect,
   type MonitorEvent,
   tick,
-} from '../../shared/detect/index.ts';
-import type { MasterRegistration, Snapshot } from '../../shared/observe/snapshot.ts';
+} from '../../../shared/detect/index.ts';
+import type { MasterRegistration, Snapshot } from '../../../shared/observe/snapshot.ts';
 import {
   A,
   A_ADDRESS,
@@ -25,7 +25,7 @@ import {
   MINUTE,
   snapshot,
   T0,
-} from './detect-fixtures.ts';
+} from '../../support/detect-fixtures.ts';
 
 /** A small model of the world: who is master, whether the monitor can see, how nodes answer. */
 const MASTERS = { A, A_RENEWED, A_RESTARTED, B, none: null } as const;

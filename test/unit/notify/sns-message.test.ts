@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/detect/index.ts';
-import type { Notification } from '../../shared/notify/notifier.ts';
+import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../../shared/detect/index.ts';
+import type { Notification } from '../../../shared/notify/notifier.ts';
 import {
   buildPublishInput,
   isValidSubject,
@@ -13,10 +13,10 @@ import {
   type SnsMessageForms,
   SUBJECT_MAX_LENGTH,
   sanitizeSubject,
-} from '../../shared/notify/sns/index.ts';
+} from '../../../shared/notify/sns/index.ts';
 
 const SAMPLES = JSON.parse(
-  readFileSync(new URL('../golden/sns/notifications.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../golden/sns/notifications.json', import.meta.url), 'utf8'),
 ) as Record<EventType, Notification>;
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:dremio-ha-alerts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canSeeMaster, type DetectionPolicy, defaultPolicy } from '../../shared/detect/index.ts';
+import { canSeeMaster, type DetectionPolicy, defaultPolicy } from '../../../shared/detect/index.ts';
 import {
   A_ADDRESS,
   B,
@@ -14,7 +14,7 @@ import {
   snapshot,
   T0,
   types,
-} from './detect-fixtures.ts';
+} from '../../support/detect-fixtures.ts';
 
 const S10 = 10 * SECOND;
 const at = (seconds: number) => T0 + seconds * SECOND;

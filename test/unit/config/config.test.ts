@@ -19,12 +19,12 @@ import {
   parseConfigText,
   resolveSecret,
   secretReference,
-} from '../../shared/config/index.ts';
-import { MAX_LISTED_ISSUES, parseConfigDocument } from '../../shared/config/load.ts';
+} from '../../../shared/config/index.ts';
+import { MAX_LISTED_ISSUES, parseConfigDocument } from '../../../shared/config/load.ts';
 
 const CONNECT = 'expected host:port[,host:port...]';
-const EXAMPLE = new URL('../../examples/dremio-ha-monitor.yaml', import.meta.url);
-const SCHEMA_FILE = new URL('../../config.schema.json', import.meta.url);
+const EXAMPLE = new URL('../../../examples/dremio-ha-monitor.yaml', import.meta.url);
+const SCHEMA_FILE = new URL('../../../config.schema.json', import.meta.url);
 
 type Json = Record<string, unknown>;
 
@@ -1230,7 +1230,7 @@ describe('config.schema.json', () => {
   });
 
   it('is the example the README shows', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
     const start = readme.indexOf('```yaml\n', readme.indexOf('### Example')) + '```yaml\n'.length;
     const shown = readme.slice(start, readme.indexOf('```\n', start));
     assert.equal(shown, await readFile(EXAMPLE, 'utf8'), 'README "### Example" is out of date');

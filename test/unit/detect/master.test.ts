@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DetectionPolicy, defaultPolicy, detect, type MonitorEvent } from '../../shared/detect/index.ts';
+import {
+  type DetectionPolicy,
+  defaultPolicy,
+  detect,
+  type MonitorEvent,
+} from '../../../shared/detect/index.ts';
 import {
   A,
   A_ADDRESS,
@@ -18,7 +23,7 @@ import {
   snapshot,
   T0,
   types,
-} from './detect-fixtures.ts';
+} from '../../support/detect-fixtures.ts';
 
 const S10 = 10 * SECOND;
 /** B as a new process that registered at 10 s. */

@@ -4,9 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
-import { EVENT_TYPES, type EventType } from '../../shared/detect/index.ts';
-import type { Notification } from '../../shared/notify/notifier.ts';
-import { buildPublishInput, type SnsMessageForms } from '../../shared/notify/sns/index.ts';
+import { EVENT_TYPES, type EventType } from '../../../shared/detect/index.ts';
+import type { Notification } from '../../../shared/notify/notifier.ts';
+import { buildPublishInput, type SnsMessageForms } from '../../../shared/notify/sns/index.ts';
 
 /**
  * The Publish input of each event type's sample notification (notifications.json), compared with
@@ -15,7 +15,7 @@ import { buildPublishInput, type SnsMessageForms } from '../../shared/notify/sns
  * the test checks that encoding the view again gives the exact `Message` string.
  */
 
-const GOLDEN = new URL('../golden/sns/', import.meta.url);
+const GOLDEN = new URL('../../golden/sns/', import.meta.url);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:dremio-ha-alerts';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
@@ -68,7 +68,7 @@ const written: string[] = [];
 describe('SNS golden Publish inputs', () => {
   after(() => {
     if (written.length === 0) return;
-    const biome = fileURLToPath(new URL('../../node_modules/.bin/biome', import.meta.url));
+    const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
     execFileSync(biome, ['format', '--write', ...written], { stdio: 'ignore' });
   });
 

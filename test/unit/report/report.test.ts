@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/detect/index.ts';
-import { buildTimeline, type ClusterTimeline, escapeHtml, renderReport } from '../../shared/report/index.ts';
-import { sampleEvent } from '../support/notify-events.ts';
-import { HOUR, reportStory } from '../support/report-story.ts';
+import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../../shared/detect/index.ts';
+import {
+  buildTimeline,
+  type ClusterTimeline,
+  escapeHtml,
+  renderReport,
+} from '../../../shared/report/index.ts';
+import { sampleEvent } from '../../support/notify-events.ts';
+import { HOUR, reportStory } from '../../support/report-story.ts';
 
 const S = Date.parse('2026-11-21T22:00:00.000Z');
 const t = (h: number, m: number, s = 0) => S + h * HOUR + m * 60_000 + s * 1000;

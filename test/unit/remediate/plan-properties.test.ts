@@ -6,8 +6,8 @@ import {
   initialState,
   type MaintenanceWindow,
   type MonitorEvent,
-} from '../../shared/detect/index.ts';
-import type { MasterRegistration, Snapshot } from '../../shared/observe/snapshot.ts';
+} from '../../../shared/detect/index.ts';
+import type { MasterRegistration, Snapshot } from '../../../shared/observe/snapshot.ts';
 import {
   type Action,
   defaultRemediationPolicy,
@@ -17,7 +17,7 @@ import {
   type RemediationState,
   remediationFailed,
   remediationSucceeded,
-} from '../../shared/remediate/index.ts';
+} from '../../../shared/remediate/index.ts';
 import {
   A,
   A_ADDRESS,
@@ -30,7 +30,7 @@ import {
   SECOND,
   snapshot,
   T0,
-} from './detect-fixtures.ts';
+} from '../../support/detect-fixtures.ts';
 
 /**
  * Properties of the planner over random histories: who is master (A, B, nobody, both), how the

@@ -6,7 +6,7 @@ import {
   decodeRegistration,
   encodeRegistration,
   type Registration,
-} from '../../shared/dremio/registration.ts';
+} from '../../../shared/dremio/registration.ts';
 
 const sample: Registration = {
   id: '3f1c2a64-8a4e-4a8e-9a43-0d6a2f1b7c11',

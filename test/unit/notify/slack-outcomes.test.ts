@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { MockAgent } from 'undici';
-import type { DeliveryOutcome } from '../../shared/notify/notifier.ts';
+import type { DeliveryOutcome } from '../../../shared/notify/notifier.ts';
 import {
   classifyApiAnswer,
   classifyWebhookAnswer,
@@ -11,8 +11,8 @@ import {
   SlackBotNotifier,
   type SlackExchange,
   SlackWebhookNotifier,
-} from '../../shared/notify/slack/index.ts';
-import { sampleContext, sampleEvent } from '../support/notify-events.ts';
+} from '../../../shared/notify/slack/index.ts';
+import { sampleContext, sampleEvent } from '../../support/notify-events.ts';
 
 const answered = (statusCode: number, body = '', retryAfterMs?: number): SlackExchange => ({
   kind: 'answered',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
-import { incidentsToLookUp, planOutbox } from '../../shared/notify/routing.ts';
-import type { IncidentRoute } from '../../shared/record/outbox.ts';
+import type { MonitorEvent } from '../../../shared/detect/index.ts';
+import { incidentsToLookUp, planOutbox } from '../../../shared/notify/routing.ts';
+import type { IncidentRoute } from '../../../shared/record/outbox.ts';
 
 let sequence = 0;
 function event(overrides: Partial<MonitorEvent>): MonitorEvent {

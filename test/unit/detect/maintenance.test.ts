@@ -6,7 +6,7 @@ import {
   endMaintenance,
   initialState,
   tick,
-} from '../../shared/detect/index.ts';
+} from '../../../shared/detect/index.ts';
 import {
   applied,
   B,
@@ -21,7 +21,7 @@ import {
   snapshot,
   T0,
   types,
-} from './detect-fixtures.ts';
+} from '../../support/detect-fixtures.ts';
 
 const S10 = 10 * SECOND;
 const at = (seconds: number) => T0 + seconds * SECOND;

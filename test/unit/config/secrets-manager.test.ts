@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { resolveSecret } from '../../shared/config/index.ts';
-import { secretsManagerReader } from '../../shared/config/secrets-manager.ts';
+import { resolveSecret } from '../../../shared/config/index.ts';
+import { secretsManagerReader } from '../../../shared/config/secrets-manager.ts';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:dremio-slack-bot';
 

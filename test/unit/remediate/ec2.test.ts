@@ -15,10 +15,14 @@ import {
   type SummaryStatus,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { dryRun } from '../../shared/remediate/dry-run.ts';
-import { Ec2Executor, type Ec2ExecutorOptions, outcomeOfEc2Error } from '../../shared/remediate/ec2/index.ts';
-import type { ActionOutcome, RestartTarget } from '../../shared/remediate/executor.ts';
-import { LocalExecutor } from '../../shared/remediate/local/index.ts';
+import { dryRun } from '../../../shared/remediate/dry-run.ts';
+import {
+  Ec2Executor,
+  type Ec2ExecutorOptions,
+  outcomeOfEc2Error,
+} from '../../../shared/remediate/ec2/index.ts';
+import type { ActionOutcome, RestartTarget } from '../../../shared/remediate/executor.ts';
+import { LocalExecutor } from '../../../shared/remediate/local/index.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { classifyServerStatus, type HttpExchange } from '../../shared/observe/server-status.ts';
+import { classifyServerStatus, type HttpExchange } from '../../../shared/observe/server-status.ts';
 import {
   observeServerAnswers,
   parseMntr,
   parseSrvr,
   quorumOf,
   type ZooKeeperServerObservation,
-} from '../../shared/observe/zookeeper-servers.ts';
+} from '../../../shared/observe/zookeeper-servers.ts';
 
 const SRVR_LEADER = `Zookeeper version: 3.8.0-\${mvngit.commit.id}, built on 2024-12-29 17:54 UTC
 Latency min/avg/max: 0/1.5/7
