@@ -38,6 +38,10 @@ export interface MonitorLoopOptions {
   readonly owner: string;
   /** Whether a lease holder is known dead (a crashed monitor of this host): its leases are taken over. */
   readonly holderIsDead?: (owner: string) => boolean;
+  /** The clock of decisions, deliveries and actions (tests pass their own). @default Date.now */
+  readonly now?: () => number;
+  /** Watches one cluster and reports its snapshots (tests feed their own). @default watchCluster */
+  readonly watch?: typeof watchCluster;
   readonly delivery?: Partial<DeliveryPolicy>;
   /** Full observations this often. @default 10000 */
   readonly intervalMs?: number;
@@ -82,7 +86,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
   const stopping = new AbortController();
 
   for (const cluster of options.clusters) {
-    const monitor = clusterMonitorFor(cluster, options.store);
+    const monitor = clusterMonitorFor(cluster, options.store, ...(options.now ? [{ now: options.now }] : []));
     monitors.set(cluster.name, monitor);
     const executor = cluster.remediation.enabled ? (options.executorFor?.(cluster) ?? null) : null;
     let latest: Snapshot | undefined;
@@ -105,6 +109,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
             owner: options.owner,
             ...(options.delivery ? { policy: options.delivery } : {}),
             ...(options.holderIsDead ? { holderIsDead: options.holderIsDead } : {}),
+            ...(options.now ? { now: options.now } : {}),
           }),
         )
         .then((round) => {
@@ -130,6 +135,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
         observe: async () => latest ?? Promise.reject(new Error('no observation yet')),
         deadline: action.deadline,
         signal: stopping.signal,
+        ...(options.now ? { now: options.now } : {}),
         ...(options.verifyPollMs === undefined ? {} : { pollMs: options.verifyPollMs }),
       });
       await decide(monitor.recordOutcome((now, newId) => outcomeEvent(action, settled, now, newId)));
@@ -145,7 +151,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
       return handled;
     };
     watches.push(
-      watchCluster(cluster, options.observer, {
+      (options.watch ?? watchCluster)(cluster, options.observer, {
         intervalMs,
         onSnapshot: (snapshot, cause) => {
           latest = snapshot;

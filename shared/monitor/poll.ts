@@ -18,6 +18,8 @@ export interface PollOptions {
   /** Who holds delivery leases. */
   readonly owner: string;
   readonly delivery?: Partial<DeliveryPolicy>;
+  /** The clock of the delivery round. @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface PollResult {
@@ -51,6 +53,7 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
     notifiers: options.notifiers,
     owner: options.owner,
     ...(options.delivery ? { policy: options.delivery } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   return { snapshot, events, actions, delivery };
 }

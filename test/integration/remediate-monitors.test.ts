@@ -4,7 +4,6 @@ import { clusterStatus } from '../../cli/status.ts';
 import { type ClusterConfig, parseConfig } from '../../shared/config/index.ts';
 import { clusterMonitorFor, type Outcome } from '../../shared/monitor/cluster-monitor.ts';
 import { remediationSucceeded } from '../../shared/remediate/plan-events.ts';
-import { startDynalite } from '../support/dynalite.ts';
 import {
   A_ADDRESS,
   B,
@@ -14,7 +13,8 @@ import {
   SECOND,
   snapshot,
   T0,
-} from '../unit/detect-fixtures.ts';
+} from '../support/detect-fixtures.ts';
+import { startDynalite } from '../support/dynalite.ts';
 
 function clusterConfig(remediation: Record<string, unknown>): ClusterConfig {
   return parseConfig(
