@@ -5,8 +5,9 @@
  * seconds; every figure but "SIGKILL -> FAILOVER_COMPLETED" is independent of it, and that one is the
  * session plus the standby's start-up.
  */
+
 import { monitorHandler } from '../functions/monitor/handler.ts';
-import type { EventType, MonitorEvent } from '../shared/detect/index.ts';
+import type { EventType, MonitorEvent } from '../shared/events/types.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { defaultsConfig, startDefaultCluster, watchedCluster } from '../test/support/defaults-bench.ts';
 import { DremioNode } from '../test/support/dremio/cluster.ts';

@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../shared/detect/index.ts';
+import type { MonitorEvent } from '../shared/events/types.ts';
 import {
   integerFlag,
   loadConfig,

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { MonitorEvent } from '../shared/detect/index.ts';
+import type { MonitorEvent } from '../shared/events/types.ts';
 import type { Store } from '../shared/record/index.ts';
 import { buildTimeline, type ClusterTimeline, renderReport } from '../shared/report/index.ts';
 import {

@@ -1,5 +1,5 @@
 import { secretsManagerReader } from '../shared/config/secrets-manager.ts';
-import type { MonitorEvent } from '../shared/detect/index.ts';
+import type { MonitorEvent } from '../shared/events/types.ts';
 import { Agent } from '../shared/http/undici.ts';
 import { startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type MonitorConfig, parseConfig } from '../shared/config/index.ts';
-import type { EventType, MonitorEvent } from '../shared/detect/index.ts';
+import type { EventType, MonitorEvent } from '../shared/events/types.ts';
 import { Agent } from '../shared/http/undici.ts';
 import { type MonitorLoop, startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';

@@ -1,5 +1,5 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MonitorEvent } from '../shared/detect/index.ts';
+import type { MonitorEvent } from '../shared/events/types.ts';
 import type { Snapshot } from '../shared/observe/snapshot.ts';
 import { METRICS } from './contract.ts';
 

@@ -1,5 +1,6 @@
 import type { ClusterConfig, MonitorConfig } from '../../shared/config/index.ts';
-import { type MonitorEvent, unsettledBecause } from '../../shared/detect/index.ts';
+import { unsettledBecause } from '../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { clusterMonitorFor } from '../../shared/monitor/cluster-monitor.ts';
 import { runLoopFor } from '../../shared/monitor/monitor-loop.ts';
 import { runPoll } from '../../shared/monitor/poll.ts';

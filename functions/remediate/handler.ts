@@ -1,5 +1,5 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { clusterMonitorFor } from '../../shared/monitor/cluster-monitor.ts';
 import { type ActionRun, runActionInFlight } from '../../shared/monitor/run-action.ts';
 import { emitEventMetrics } from '../metrics.ts';

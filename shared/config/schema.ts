@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
-import { EVENT_TYPES } from '../detect/event.ts';
+import { EVENT_TYPES } from '../events/types.ts';
 import { awsSchema } from './aws-schema.ts';
 import { remediationSchema } from './remediation-schema.ts';
 import { integer, message, retired } from './schema-parts.ts';

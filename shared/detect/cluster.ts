@@ -1,6 +1,7 @@
+import { formatDuration } from '../events/format.ts';
 import type { MasterRegistration, Snapshot } from '../observe/snapshot.ts';
 import { advanceCondition } from './condition.ts';
-import { formatDuration, identityOf } from './describe.ts';
+import { identityOf } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
 import type { DetectionPolicy } from './policy.ts';

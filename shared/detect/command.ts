@@ -1,4 +1,4 @@
-import type { MonitorEvent } from './event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Acknowledgement, DetectorState } from './state.ts';
 
 /** Why a command was refused: data for the CLI to print, never an exception. */

@@ -1,5 +1,5 @@
+import type { MonitorEvent } from '../events/types.ts';
 import type { Context } from './emit.ts';
-import type { MonitorEvent } from './event.ts';
 import type { Condition } from './state.ts';
 
 export interface ConditionHooks {

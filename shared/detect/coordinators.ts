@@ -1,6 +1,6 @@
+import { formatDuration } from '../events/format.ts';
 import type { ServerStatus } from '../observe/server-status.ts';
 import type { CoordinatorObservation, Snapshot } from '../observe/snapshot.ts';
-import { formatDuration } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
 import { type DetectionPolicy, lasted } from './policy.ts';

@@ -1,7 +1,5 @@
 import type { MasterFacts, MasterIdentity } from '../events/facts.ts';
 
-export { formatClock, formatDuration } from '../events/format.ts';
-
 import type { MasterRecord } from './state.ts';
 
 export function identityOf(master: MasterRecord): MasterIdentity {

@@ -1,4 +1,4 @@
-import { formatDuration } from './describe.ts';
+import { formatDuration } from '../events/format.ts';
 import { type Context, emit, iso } from './emit.ts';
 import type { DetectionPolicy } from './policy.ts';
 

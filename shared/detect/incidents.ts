@@ -1,5 +1,5 @@
+import { formatDuration } from '../events/format.ts';
 import { applied, type CommandResult, checkText, rejected } from './command.ts';
-import { formatDuration } from './describe.ts';
 import { type Context, emit, type IncidentEffect, iso, KEY_SEGMENT, timeContext } from './emit.ts';
 import type { DetectorState, Incident, IncidentKind } from './state.ts';
 

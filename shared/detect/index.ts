@@ -1,14 +1,6 @@
 /** Detection: the pure failover state machine. Snapshots in, events and the next state out. */
 export type { CommandError, CommandResult } from './command.ts';
 export { canSeeMaster, detect, tick } from './detect.ts';
-export {
-  EVENT_TYPES,
-  type EventType,
-  type IncidentAction,
-  type MasterIdentity,
-  type MonitorEvent,
-  type Severity,
-} from './event.ts';
 export { acknowledge } from './incidents.ts';
 export { addMaintenance, endMaintenance, type MaintenanceRequest } from './maintenance.ts';
 export { isMaterialChange } from './persistence.ts';

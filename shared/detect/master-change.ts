@@ -1,5 +1,6 @@
+import { formatDuration } from '../events/format.ts';
 import type { MasterRegistration } from '../observe/snapshot.ts';
-import { formatDuration, identityOf, masterFacts, nameOf } from './describe.ts';
+import { identityOf, masterFacts, nameOf } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { countLeadershipChange, startEpisode } from './flapping.ts';
 import { resolveOrNotice } from './incidents.ts';

@@ -1,5 +1,6 @@
+import { formatDuration } from '../events/format.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
-import { formatDuration, identityOf, masterFacts, nameOf, sameIdentity } from './describe.ts';
+import { identityOf, masterFacts, nameOf, sameIdentity } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { openIncident, openOrUpdate, resolveOrNotice } from './incidents.ts';
 import { type DetectionPolicy, sessionTimeoutFor } from './policy.ts';

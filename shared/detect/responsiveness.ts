@@ -1,6 +1,7 @@
+import { formatClock, formatDuration } from '../events/format.ts';
 import type { ServerStatusKind } from '../observe/server-status.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
-import { formatClock, formatDuration, identityOf, nameOf } from './describe.ts';
+import { identityOf, nameOf } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { openOrUpdate, resolveOrNotice } from './incidents.ts';
 import { type DetectionPolicy, lasted, sessionTimeoutFor } from './policy.ts';

@@ -1,5 +1,5 @@
+import type { MonitorEvent, Severity } from '../events/types.ts';
 import type { ServerStatusKind } from '../observe/server-status.ts';
-import type { MonitorEvent, Severity } from './event.ts';
 
 /**
  * What detection remembers about one cluster between snapshots. Plain JSON (numbers are epoch

@@ -1,8 +1,8 @@
 import type { FactsByType, ZooKeeperServerFacts } from '../events/facts.ts';
+import { formatDuration } from '../events/format.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { ZooKeeperServerObservation } from '../observe/zookeeper-servers.ts';
 import { advanceCondition } from './condition.ts';
-import { formatDuration } from './describe.ts';
 import { type Context, emit, iso } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
 import type { DetectionPolicy } from './policy.ts';

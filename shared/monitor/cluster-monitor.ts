@@ -8,9 +8,9 @@ import {
   defaultPolicy,
   detect,
   isMaterialChange,
-  type MonitorEvent,
   tick,
 } from '../detect/index.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { type ChannelRoute, incidentsToLookUp, planOutbox } from '../notify/routing.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { Store } from '../record/store.ts';

@@ -1,6 +1,6 @@
 import type { ClusterConfig } from '../config/index.ts';
-import type { MonitorEvent } from '../detect/index.ts';
 import { errorMessage } from '../errors.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { DeliveryPolicy } from '../notify/deliver.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { ClusterObserver } from '../observe/observer.ts';

@@ -1,5 +1,5 @@
 import type { ClusterConfig } from '../config/schema.ts';
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { DeliveryPolicy, DeliveryRound } from '../notify/deliver.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { ClusterObserver } from '../observe/observer.ts';

@@ -1,5 +1,5 @@
 import type { ClusterConfig } from '../config/schema.ts';
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { Store } from '../record/store.ts';
 import { carryOut, outcomeEvent } from '../remediate/carry-out.ts';

@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Delivery } from '../record/outbox.ts';
 import type { Store } from '../record/store.ts';
 import type { NotificationContext, Notifier } from './notifier.ts';

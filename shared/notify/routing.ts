@@ -1,4 +1,4 @@
-import type { EventType, MonitorEvent, Severity } from '../detect/event.ts';
+import type { EventType, MonitorEvent, Severity } from '../events/types.ts';
 import type { Delivery, IncidentRoute, Outbox } from '../record/outbox.ts';
 
 /** Which events of a cluster go to a channel. Left out: every severity, every type. */

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { decodeCursor, encodeCursor, eventLimit, eventSortKeyRange } from './event-query.ts';
 import {
   CLUSTER_PREFIX,

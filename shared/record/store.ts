@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Delivery, IncidentRoute, Outbox } from './outbox.ts';
 
 /** A cluster's detector state as last committed; version 0 means never committed (state null). */

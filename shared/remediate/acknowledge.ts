@@ -1,6 +1,6 @@
 import { type CommandError, checkText } from '../detect/command.ts';
 import { iso } from '../detect/emit.ts';
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { makeEvent } from './plan-events.ts';
 import { cloneRemediationState, type RemediationState } from './remediation-state.ts';
 

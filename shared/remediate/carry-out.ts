@@ -1,6 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { MonitorEvent } from '../detect/event.ts';
 import { errorMessage } from '../errors.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { dryRun } from './dry-run.ts';
 import type { Executor, Facts, RestartOptions, RestartTarget } from './executor.ts';

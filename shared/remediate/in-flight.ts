@@ -1,6 +1,6 @@
-import { formatDuration } from '../detect/describe.ts';
 import { iso } from '../detect/emit.ts';
-import type { MonitorEvent } from '../detect/event.ts';
+import { formatDuration } from '../events/format.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { pagedBy } from './needs.ts';
 import { remediationFailed } from './plan-events.ts';
 import type { RestartAction, Run } from './plan-types.ts';

@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { coordinatorAt } from './cluster-view.ts';
 import { lower, metWithoutRestart, needReminder } from './plan-events.ts';
 import type { Run } from './plan-types.ts';

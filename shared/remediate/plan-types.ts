@@ -1,7 +1,7 @@
 /** The planner's types: its actions, decisions and result, and the working state of one run. */
 
-import type { MonitorEvent } from '../detect/event.ts';
 import type { DetectorState, MaintenanceWindow } from '../detect/state.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { RemediationPolicy } from './policy.ts';
 import type { BlockRule, NeedReason, RemediationState } from './remediation-state.ts';

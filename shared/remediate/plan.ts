@@ -1,6 +1,6 @@
 import { incidentKeyOf, iso } from '../detect/emit.ts';
-import type { MonitorEvent } from '../detect/event.ts';
 import type { DetectorState } from '../detect/state.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { activeWindow } from './cluster-view.ts';
 import {

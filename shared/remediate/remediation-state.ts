@@ -1,5 +1,5 @@
-import type { Severity } from '../detect/event.ts';
 import type { Acknowledgement } from '../detect/state.ts';
+import type { Severity } from '../events/types.ts';
 
 /**
  * What the planner remembers about one cluster between runs. Plain JSON (times are epoch ms), kept

@@ -1,6 +1,7 @@
 /** Remediation actions and blocks, delivery failures, maintenance windows and split-brain intervals. */
-import type { MonitorEvent } from '../detect/event.ts';
+
 import { addressOf, bool, epochOf, factsRecord, num, record, text } from '../events/read.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import type {
   DeliveryFailure,
   Interval,

@@ -1,5 +1,5 @@
 /** Escaping and formatting shared by the page and its SVG. */
-import { formatDuration } from '../detect/describe.ts';
+import { formatDuration } from '../events/format.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',

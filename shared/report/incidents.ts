@@ -1,6 +1,7 @@
 /** Incidents (by incidentKey and incidentAction) and failovers (with their incident's first sign). */
-import type { EventType, IncidentAction, MonitorEvent, Severity } from '../detect/event.ts';
+
 import { addressOf, epochOf, factsRecord, num, text } from '../events/read.ts';
+import type { EventType, IncidentAction, MonitorEvent, Severity } from '../events/types.ts';
 import type { Failover, Incident } from './model.ts';
 
 const RANK: { readonly [S in Severity]: number } = { info: 0, warning: 1, critical: 2 };

@@ -4,8 +4,9 @@
  * `lastSeenAt`), MASTER_RETURNED (`master`), and the events that only name the master
  * (MASTER_UNRESPONSIVE, MASTER_RESPONSIVE, ZK_SESSION_RENEWED, SPLIT_BRAIN_RESOLVED: `master`).
  */
-import type { EventType, MonitorEvent } from '../detect/event.ts';
+
 import { addressOf, epochOf, factsRecord, num, record } from '../events/read.ts';
+import type { EventType, MonitorEvent } from '../events/types.ts';
 import type { MasterPeriod, NoMasterPeriod } from './model.ts';
 
 interface Current {

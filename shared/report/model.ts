@@ -2,7 +2,7 @@
  * The report's data model: what the audit log of one cluster says happened over a time range. Plain
  * data (times are epoch ms), built by `buildTimeline` and drawn by `renderReport`.
  */
-import type { EventType, MonitorEvent, Severity } from '../detect/event.ts';
+import type { EventType, MonitorEvent, Severity } from '../events/types.ts';
 
 export interface TimelineOptions {
   readonly cluster: string;

@@ -2,7 +2,7 @@
  * The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched (its
  * Content-Security-Policy forbids it), so it can be mailed, archived and opened offline.
  */
-import { formatDuration } from '../detect/describe.ts';
+import { formatDuration } from '../events/format.ts';
 import { anchorOf, formatTime, Html, html, join } from './html.ts';
 import type { ClusterTimeline } from './model.ts';
 import { renderLegend, renderTimelineSvg } from './svg.ts';

@@ -1,5 +1,5 @@
 /** The master timeline as inline SVG: one bar per node, colored while it was master. */
-import { formatDuration } from '../detect/describe.ts';
+import { formatDuration } from '../events/format.ts';
 import { formatTime, type Html, html, join } from './html.ts';
 import type { ClusterTimeline, Interval, RemediationOutcome } from './model.ts';
 

@@ -1,6 +1,7 @@
 /** The report's tables: failovers, incidents, remediation, delivery failures and the audit log. */
-import type { MonitorEvent } from '../detect/event.ts';
+
 import { describeEvent } from '../events/present.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { formatMs, formatTime, type Html, html, join } from './html.ts';
 import type { ClusterTimeline } from './model.ts';
 

@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../detect/event.ts';
+import type { MonitorEvent } from '../events/types.ts';
 import { blocksOf, deliveryFailuresOf, maintenanceOf, remediationOf, splitBrainOf } from './actions.ts';
 import { failoversOf, incidentsOf } from './incidents.ts';
 import { masterPeriods } from './masters.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { monotonicFactory } from 'ulid';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { deliverPending } from '../../shared/notify/deliver.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
 import { planOutbox } from '../../shared/notify/routing.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventType } from '../../shared/detect/index.ts';
 import { factsRecord } from '../../shared/events/read.ts';
+import type { EventType } from '../../shared/events/types.ts';
 import { type WatchedCluster, watchedCluster } from '../support/defaults-bench.ts';
 import { DremioNode } from '../support/dremio/cluster.ts';
 import { startDynalite } from '../support/dynalite.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { type DetectionPolicy, defaultPolicy, type MonitorEvent } from '../../shared/detect/index.ts';
+import { type DetectionPolicy, defaultPolicy } from '../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { ClusterMonitor } from '../../shared/monitor/cluster-monitor.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { watchCluster } from '../../shared/observe/watcher.ts';

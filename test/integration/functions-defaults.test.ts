@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { monitorHandler } from '../../functions/monitor/handler.ts';
 import type { MonitorSettings } from '../../functions/runtime.ts';
-import type { EventType, MonitorEvent } from '../../shared/detect/index.ts';
+import type { EventType, MonitorEvent } from '../../shared/events/types.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { defaultsConfig, startDefaultCluster } from '../support/defaults-bench.ts';
 import { DremioNode } from '../support/dremio/cluster.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import type { DeliveryOutcome, Notification } from '../../shared/notify/notifier.ts';
 import {
   renderSlackMessage,

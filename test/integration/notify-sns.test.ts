@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { EVENT_TYPES, type EventType } from '../../shared/detect/index.ts';
 import { describeEvent } from '../../shared/events/present.ts';
+import { EVENT_TYPES, type EventType } from '../../shared/events/types.ts';
 import type { Notification } from '../../shared/notify/notifier.ts';
 import {
   buildPublishInput,

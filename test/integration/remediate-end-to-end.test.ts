@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterConfig } from '../../shared/config/index.ts';
-import type { MonitorEvent } from '../../shared/detect/index.ts';
 import { factsRecord } from '../../shared/events/read.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { LocalExecutor } from '../../shared/remediate/local/index.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { type MonitorConfig, parseConfig } from '../../shared/config/index.ts';
-import type { EventType, MonitorEvent } from '../../shared/detect/index.ts';
+import type { EventType, MonitorEvent } from '../../shared/events/types.ts';
 import { type MonitorLoop, startMonitorLoop } from '../../shared/monitor/monitor-loop.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import type { Store } from '../../shared/record/store.ts';

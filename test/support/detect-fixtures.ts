@@ -6,9 +6,9 @@ import {
   defaultPolicy,
   detect,
   initialState,
-  type MonitorEvent,
   tick,
 } from '../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import type { ServerStatus, ServerStatusKind } from '../../shared/observe/server-status.ts';
 import type { MasterRegistration, ObservationProblem, Snapshot } from '../../shared/observe/snapshot.ts';
 import type {

@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../../shared/detect/event.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { DEFAULT_EVENT_RETENTION_MS } from '../../shared/record/dynamo-store.ts';
 import {
   decodeCursor,

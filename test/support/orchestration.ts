@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { type ClusterConfig, parseConfig } from '../../shared/config/index.ts';
-import type { MonitorEvent } from '../../shared/detect/event.ts';
+import type { MonitorEvent } from '../../shared/events/types.ts';
 import { type ClusterMonitor, clusterMonitorFor } from '../../shared/monitor/cluster-monitor.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
 import type { Snapshot } from '../../shared/observe/snapshot.ts';

@@ -1,5 +1,5 @@
 import { monotonicFactory, ulid } from 'ulid';
-import type { EventType, IncidentAction, MonitorEvent, Severity } from '../../shared/detect/index.ts';
+import type { EventType, IncidentAction, MonitorEvent, Severity } from '../../shared/events/types.ts';
 import { looseEvent } from './loose-event.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { IncidentAction } from '../../detect/event.ts';
+import type { IncidentAction } from '../../events/types.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
 import { postJson, type SlackExchange } from './http.ts';
 import { redact } from './redact.ts';

@@ -1,4 +1,3 @@
-import type { IncidentAction, MonitorEvent, Severity } from '../../detect/event.ts';
 import {
   between,
   describeEvent,
@@ -7,6 +6,7 @@ import {
   formatTime,
   incidentName,
 } from '../../events/present.ts';
+import type { IncidentAction, MonitorEvent, Severity } from '../../events/types.ts';
 import type { NotificationContext } from '../notifier.ts';
 
 /** A Block Kit text object; always mrkdwn, `verbatim` so Slack links and mentions nothing on its own. */

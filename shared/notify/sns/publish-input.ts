@@ -1,5 +1,5 @@
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
-import type { MonitorEvent } from '../../detect/event.ts';
+import type { MonitorEvent } from '../../events/types.ts';
 import type { Notification, NotificationContext } from '../notifier.ts';
 import { emailOf, smsOf, subjectOf } from './message-text.ts';
 

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type DetectionPolicy,
-  defaultPolicy,
-  detect,
-  type MonitorEvent,
-} from '../../../shared/detect/index.ts';
+import { type DetectionPolicy, defaultPolicy, detect } from '../../../shared/detect/index.ts';
 import { factsRecord } from '../../../shared/events/read.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import {
   A,
   A_ADDRESS,

@@ -8,9 +8,9 @@ import {
   type DetectorState,
   defaultPolicy,
   detect,
-  type MonitorEvent,
   tick,
 } from '../../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import type { MasterRegistration, Snapshot } from '../../../shared/observe/snapshot.ts';
 import {
   A,

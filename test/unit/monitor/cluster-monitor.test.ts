@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MonitorEvent } from '../../../shared/detect/event.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import { clusterMonitorFor, type Outcome } from '../../../shared/monitor/cluster-monitor.ts';
 import { CLUSTER, SECOND, snapshot, T0 } from '../../support/detect-fixtures.ts';
 import { looseEvent } from '../../support/loose-event.ts';

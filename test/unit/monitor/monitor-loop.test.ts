@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterConfig } from '../../../shared/config/index.ts';
-import type { MonitorEvent } from '../../../shared/detect/event.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import {
   type LoopLog,
   type MonitorLoopOptions,

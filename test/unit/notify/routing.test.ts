@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MonitorEvent } from '../../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import { incidentsToLookUp, planOutbox } from '../../../shared/notify/routing.ts';
 import type { IncidentRoute } from '../../../shared/record/outbox.ts';
 import { type LooseEvent, looseEvent } from '../../support/loose-event.ts';

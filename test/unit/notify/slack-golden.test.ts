@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { EVENT_TYPES } from '../../../shared/detect/index.ts';
+import { EVENT_TYPES } from '../../../shared/events/types.ts';
 import { renderSlackMessage, renderSlackResolvedParent } from '../../../shared/notify/slack/index.ts';
 import { sampleContext, sampleEvent } from '../../support/notify-events.ts';
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EVENT_TYPES, type MonitorEvent } from '../../../shared/detect/index.ts';
 import {
   describeEvent,
   formatDuration,
@@ -11,6 +10,7 @@ import {
   operatorSteps,
   plainTextMessage,
 } from '../../../shared/events/present.ts';
+import { EVENT_TYPES, type MonitorEvent } from '../../../shared/events/types.ts';
 import type { NotificationContext } from '../../../shared/notify/notifier.ts';
 import {
   escapeSlack,

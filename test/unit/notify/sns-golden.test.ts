@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
-import { EVENT_TYPES, type EventType } from '../../../shared/detect/index.ts';
+import { EVENT_TYPES, type EventType } from '../../../shared/events/types.ts';
 import type { Notification } from '../../../shared/notify/notifier.ts';
 import { buildPublishInput, type SnsMessageForms } from '../../../shared/notify/sns/index.ts';
 import { sampleNotification } from '../../support/notify-events.ts';

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  type DetectorState,
-  initialState,
-  type MaintenanceWindow,
-  type MonitorEvent,
-} from '../../../shared/detect/index.ts';
+import { type DetectorState, initialState, type MaintenanceWindow } from '../../../shared/detect/index.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import type { MasterRegistration, Snapshot } from '../../../shared/observe/snapshot.ts';
 import {
   type Action,

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type DetectorState,
-  initialState,
-  type MaintenanceWindow,
-  type MonitorEvent,
-} from '../../../shared/detect/index.ts';
+import { type DetectorState, initialState, type MaintenanceWindow } from '../../../shared/detect/index.ts';
 import { factsRecord } from '../../../shared/events/read.ts';
+import type { MonitorEvent } from '../../../shared/events/types.ts';
 import type { MasterRegistration } from '../../../shared/observe/snapshot.ts';
 import { acknowledgeRemediation } from '../../../shared/remediate/acknowledge.ts';
 import {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../../shared/detect/index.ts';
+import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../../shared/events/types.ts';
 import {
   buildTimeline,
   type ClusterTimeline,
