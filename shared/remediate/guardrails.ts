@@ -1,9 +1,10 @@
 import { canSeeMaster } from '../detect/detect.ts';
+import type { GuardrailRule } from '../events/facts.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { coordinatorAt, healthyMaster, masterAddresses } from './cluster-view.ts';
 import { lower } from './plan-events.ts';
 import type { Block, Run } from './plan-types.ts';
-import type { BlockRule, Need, RemediationState } from './remediation-state.ts';
+import type { Need, RemediationState } from './remediation-state.ts';
 
 /**
  * What holds a restart back: the cluster's state (quorum, visibility, a healthy master, maintenance),
@@ -93,7 +94,7 @@ export function blocksFor(run: Run, need: Need, clusterWide: readonly Block[]): 
   return blocks;
 }
 
-const CONDITION_ORDER: readonly BlockRule[] = [
+const CONDITION_ORDER: readonly GuardrailRule[] = [
   'no-quorum',
   'cannot-observe',
   'target-is-master',

@@ -6,13 +6,11 @@ export type { Action, ActionTarget, PlanDecision, PlanResult, RestartAction } fr
 export { defaultRemediationPolicy, type RemediationPolicy } from './policy.ts';
 export {
   type BlockEpisode,
-  type BlockRule,
   cloneRemediationState,
   type InFlight,
   initialRemediationState,
   type MasterHealth,
   type Need,
-  type NeedReason,
   REMEDIATION_STATE_SCHEMA_VERSION,
   type RemediationState,
 } from './remediation-state.ts';

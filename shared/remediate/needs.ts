@@ -1,8 +1,9 @@
+import type { RestartReason } from '../events/facts.ts';
 import type { MonitorEvent } from '../events/types.ts';
 import { coordinatorAt } from './cluster-view.ts';
 import { lower, metWithoutRestart, needReminder } from './plan-events.ts';
 import type { Run } from './plan-types.ts';
-import type { Need, NeedReason } from './remediation-state.ts';
+import type { Need } from './remediation-state.ts';
 
 /**
  * What needs a restart: a failed master (from FAILOVER_COMPLETED) and a coordinator down (by the
@@ -35,7 +36,13 @@ export function addNeeds(run: Run, events: readonly MonitorEvent[]): void {
   run.state.needs.sort((a, b) => a.since - b.since);
 }
 
-function addNeed(run: Run, address: string, reason: NeedReason, since: number, cause: string | null): void {
+function addNeed(
+  run: Run,
+  address: string,
+  reason: RestartReason,
+  since: number,
+  cause: string | null,
+): void {
   if (run.state.needs.some((need) => lower(need.address) === lower(address))) return;
   const coordinator = coordinatorAt(run.snapshot, address);
   // Only a configured node can be restarted; a secondary coordinator is never the master.

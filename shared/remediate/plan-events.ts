@@ -1,17 +1,23 @@
 /** The REMEDIATION_* events: their texts, steps and facts, for the planner and the executor's outcomes. */
 import { buildEvent, incidentKeyOf, iso, maintenanceHold } from '../events/build.ts';
-import type { FactsByType, OutcomeFacts, RestartTargetFacts } from '../events/facts.ts';
+import type {
+  FactsByType,
+  GuardrailRule,
+  OutcomeFacts,
+  RestartReason,
+  RestartTargetFacts,
+} from '../events/facts.ts';
 import { formatDuration } from '../events/format.ts';
 import type { EventOf, EventType, IncidentAction, MonitorEvent, Severity } from '../events/types.ts';
 import type { Action, Block, Run } from './plan-types.ts';
-import type { BlockRule, Need, NeedReason, Paging } from './remediation-state.ts';
+import type { Need, Paging } from './remediation-state.ts';
 
-export const REASON_TEXT: { readonly [R in NeedReason]: string } = {
+export const REASON_TEXT: { readonly [R in RestartReason]: string } = {
   'failed-master': 'the failed master',
   'coordinator-down': 'coordinator down',
 };
 
-export function ruleText(run: Run, rule: BlockRule): string {
+export function ruleText(run: Run, rule: GuardrailRule): string {
   const { policy, state } = run;
   switch (rule) {
     case 'no-quorum':

@@ -1,17 +1,18 @@
+import type { GuardrailRule, RestartReason } from '../events/facts.ts';
 /** The planner's types: its actions, decisions and result, and the working state of one run. */
 
 import type { DetectorState, MaintenanceWindow } from '../detect/state.ts';
 import type { MonitorEvent } from '../events/types.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { RemediationPolicy } from './policy.ts';
-import type { BlockRule, NeedReason, RemediationState } from './remediation-state.ts';
+import type { RemediationState } from './remediation-state.ts';
 
 export interface ActionTarget {
   readonly address: string;
   readonly role: 'master-candidate' | 'coordinator';
   /** The EC2 instance, when the caller's map knows the address. */
   readonly instanceId?: string;
-  readonly reason: NeedReason;
+  readonly reason: RestartReason;
 }
 
 export interface RestartAction {
@@ -32,11 +33,16 @@ export type Action = RestartAction;
 
 /** What the planner decided about each need, for logs and tests. */
 export type PlanDecision =
-  | { readonly kind: 'act'; readonly address: string; readonly reason: NeedReason; readonly actionId: string }
+  | {
+      readonly kind: 'act';
+      readonly address: string;
+      readonly reason: RestartReason;
+      readonly actionId: string;
+    }
   | {
       readonly kind: 'wait';
       readonly address: string;
-      readonly reason: NeedReason;
+      readonly reason: RestartReason;
       /**
        * `not-due`: a failover's settle period; `settling`: the master's; `acting`: its action is in
        * flight; `stopped`: its last failure cannot be fixed by retrying (REMEDIATION_FAILED paged).
@@ -47,8 +53,8 @@ export type PlanDecision =
   | {
       readonly kind: 'blocked';
       readonly address: string;
-      readonly reason: NeedReason;
-      readonly rule: BlockRule;
+      readonly reason: RestartReason;
+      readonly rule: GuardrailRule;
       readonly until: number | null;
       /** The REMEDIATION_BLOCKED of this run, or null when the episode already paged. */
       readonly eventId: string | null;
@@ -77,6 +83,6 @@ export interface Run {
 }
 
 export interface Block {
-  readonly rule: BlockRule;
+  readonly rule: GuardrailRule;
   readonly until: number | null;
 }

@@ -1,4 +1,5 @@
 import type { Acknowledgement } from '../detect/state.ts';
+import type { GuardrailRule, RestartReason } from '../events/facts.ts';
 import type { Severity } from '../events/types.ts';
 
 /**
@@ -35,25 +36,15 @@ export interface MasterHealth {
   since: number;
 }
 
-export type NeedReason = 'failed-master' | 'coordinator-down';
-
-/** Why an action was not taken: a guardrail. `dry-run` and `disabled` are not blocks. */
-export type BlockRule =
-  | 'no-quorum'
-  | 'cannot-observe'
-  | 'target-is-master'
-  | 'master-unhealthy'
-  | 'maintenance'
-  | 'in-flight'
-  | 'cooldown'
-  | 'daily-cap';
+// Why a node needs a restart (RestartReason) and the guardrails that hold one back (GuardrailRule)
+// are part of the events' facts, so they are defined with them (events/facts.ts).
 
 /** One node to restart, and how far its remediation got. */
 export interface Need {
   /** As configured (case kept); compared without case. */
   address: string;
   role: 'master-candidate' | 'coordinator';
-  reason: NeedReason;
+  reason: RestartReason;
   /** When the need arose (the failover or COORDINATOR_DOWN). */
   since: number;
   /** Not acted upon before this time (a failed master: the failover + settleMs). */
@@ -91,7 +82,7 @@ export interface Paging {
 }
 
 export interface BlockEpisode {
-  rule: BlockRule;
+  rule: GuardrailRule;
   /** When the rule stops blocking, if known (a cooldown, a window's end); null for a condition. */
   until: number | null;
   since: number;
@@ -105,7 +96,7 @@ export interface InFlight {
   id: string;
   address: string;
   role: 'master-candidate' | 'coordinator';
-  reason: NeedReason;
+  reason: RestartReason;
   instanceId: string | null;
   startedAt: number;
   /** The lease's expiry: startedAt + actionTimeoutMs. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type DetectorState, initialState, type MaintenanceWindow } from '../../../shared/detect/index.ts';
+import type { GuardrailRule } from '../../../shared/events/facts.ts';
 import { factsRecord } from '../../../shared/events/read.ts';
 import type { MonitorEvent } from '../../../shared/events/types.ts';
 import type { MasterRegistration } from '../../../shared/observe/snapshot.ts';
@@ -8,7 +9,6 @@ import { acknowledgeRemediation } from '../../../shared/remediate/acknowledge.ts
 import {
   type Action,
   applyOutcomes,
-  type BlockRule,
   defaultRemediationPolicy,
   initialRemediationState,
   type PlanResult,
@@ -491,7 +491,7 @@ describe('remediation planner: guardrails', () => {
 
   const cases: Array<{
     name: string;
-    rule: BlockRule;
+    rule: GuardrailRule;
     until?: number | null;
     scene?: Scene;
     now?: number;
