@@ -77,6 +77,6 @@ export const remediationSchema = z
       .prefault({})
       .meta({ description: 'Where the EC2 instances are and how they are recognised.' }),
   })
-  .meta({ description: 'Guarded automatic restart of failed coordinators (README, "Remediation").' });
+  .meta({ description: 'Guarded automatic restart of failed coordinators (docs/remediation.md).' });
 
 export type RemediationConfig = z.output<typeof remediationSchema>;
