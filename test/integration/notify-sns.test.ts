@@ -124,7 +124,7 @@ describe('SnsNotifier against fauxqs', () => {
     );
   });
 
-  it("routes by the README's filter policies", async () => {
+  it('routes by the filter policies docs/notifications.md gives', async () => {
     const topicArn = await sns.createTopic('filtered');
     const critical = await sns.subscribeQueue(topicArn, 'critical', { filterPolicy: CRITICAL });
     const prod = await sns.subscribeQueue(topicArn, 'prod-only', { filterPolicy: ONE_CLUSTER });
