@@ -1,6 +1,16 @@
 /** `npm run bench [name...]`: runs the benchmarks (all by default) and prints their figures. */
-const all = ['startup', 'probe', 'detect', 'detection', 'notify', 'emulated-failover', 'functions', 'poll'];
-// many-clusters.ts is a fixture process of probe.ts, not a benchmark.
+const all = [
+  'startup',
+  'probe',
+  'watch-many',
+  'detect',
+  'detection',
+  'notify',
+  'emulated-failover',
+  'functions',
+  'poll',
+];
+// many-clusters.ts is a fixture process of probe.ts and watch-many.ts, not a benchmark.
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 for (const name of chosen) {
   if (!all.includes(name)) throw new Error(`no benchmark "${name}"; choose from ${all.join(', ')}`);

@@ -64,6 +64,28 @@ export function integerFlag(
   return value;
 }
 
+/**
+ * A `host:port` flag (an IPv6 host in brackets: `[::1]:9464`), checked like `integerFlag`: absent
+ * gives undefined, anything else but a host and a port from 1 to 65535 is a usage error.
+ */
+export function listenFlag(
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+): { host: string; port: number } | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(
+      `--${name} ${JSON.stringify(String(raw))}: expected HOST:PORT (for example 127.0.0.1:9464 or [::1]:9464), port from 1 to 65535`,
+    );
+  }
+  return { host, port };
+}
+
 export async function loadConfig(path: string | undefined): Promise<MonitorConfig> {
   try {
     return await loadConfigFromEnvironment(path);

@@ -9,6 +9,7 @@ commands:
   watch       continuous monitoring: judge every change, record, print and deliver each event, and
               carry out the restarts of clusters with remediation enabled
               [--config FILE] [--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [store options]
+              [--metrics-listen HOST:PORT] (Prometheus /metrics and /healthz)
   events      the audit log [--cluster NAME] [--since ISO|30m|6h|7d] [--type T[,T]] [--limit N] [--json]
   report      one HTML page of the audit log, with the master timeline [--cluster NAME] [--since ...] --out FILE.html
   status      per cluster: the master and since when, open incidents, maintenance, restarts [--json]

@@ -8,6 +8,7 @@ import { isDeadLocalOwner, localOwner } from '../shared/record/local-owner.ts';
 import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
 import {
   integerFlag,
+  listenFlag,
   loadConfig,
   openStore,
   parse,
@@ -15,12 +16,35 @@ import {
   STORE_OPTIONS,
   STORE_USAGE,
   selectClusters,
+  UsageError,
 } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { eventJson, eventLine } from './render-event.ts';
 
-const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] ${STORE_USAGE}`;
+const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [--metrics-listen HOST:PORT] ${STORE_USAGE}`;
 const CLOCK_MS = 5000;
+
+/** The options of `watch`, exported so that a service unit's command line can be checked against them. */
+export const WATCH_OPTIONS = {
+  ...STORE_OPTIONS,
+  cluster: { type: 'string' },
+  json: { type: 'boolean' },
+  'interval-ms': { type: 'string' },
+  'clock-ms': { type: 'string' },
+  'metrics-listen': { type: 'string' },
+} as const;
+
+/** The command line of `watch`, checked: a UsageError names the first bad flag. */
+export function watchSettings(argv: readonly string[]) {
+  const { values, positionals } = parse(argv, WATCH_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  return {
+    values,
+    intervalMs: integerFlag(values, 'interval-ms', { fallback: 10_000, min: 100, max: 3_600_000 }),
+    clockMs: integerFlag(values, 'clock-ms', { fallback: CLOCK_MS, min: 100, max: 3_600_000 }),
+    metricsListen: listenFlag(values, 'metrics-listen'),
+  };
+}
 
 /**
  * `watch`: continuous local monitoring. Each cluster is watched through a held ZooKeeper session
@@ -30,59 +54,90 @@ const CLOCK_MS = 5000;
  */
 export function watchCommand(argv: readonly string[]): Promise<number> {
   return runCommand('watch', USAGE, async () => {
-    const { values } = parse(argv, {
-      ...STORE_OPTIONS,
-      cluster: { type: 'string' },
-      json: { type: 'boolean' },
-      'interval-ms': { type: 'string' },
-      'clock-ms': { type: 'string' },
-    });
-    const intervalMs = integerFlag(values, 'interval-ms', { fallback: 10_000, min: 100, max: 3_600_000 });
-    const clockMs = integerFlag(values, 'clock-ms', { fallback: CLOCK_MS, min: 100, max: 3_600_000 });
+    const { values, intervalMs, clockMs, metricsListen } = watchSettings(argv);
     const config = await loadConfig(values.config);
     const clusters = selectClusters(config, values.cluster);
-    const opened = await openStore(values);
-    const observer = new ClusterObserver();
-    const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
-    const notifiers = await buildNotifiers(config.channels, {
-      dispatcher,
-      secrets: { getSecret: secretsManagerReader() },
-    });
-    const owner = localOwner();
-    const print = (events: readonly MonitorEvent[]) => {
-      for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
-    };
-    const loop = startMonitorLoop({
-      clusters,
-      store: opened.store,
-      observer,
-      notifiers,
-      owner,
-      // A watch restarted after a crash delivers at once: its dead predecessor's leases are taken over.
-      holderIsDead: (holder) => isDeadLocalOwner(holder),
-      delivery: config.delivery,
-      intervalMs,
-      clockMs,
-      executorFor: (cluster) => configuredExecutor(cluster),
-      onEvents: (_cluster, events) => print(events),
-      onLog: (entry) => console.error(JSON.stringify(entry)),
-    });
-    console.error(
-      JSON.stringify({
-        level: 'info',
-        message: `watching ${clusters.map((c) => c.name).join(', ')}`,
-        store: opened.endpoint,
-      }),
-    );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    // Decisions, deliveries and outcomes under way finish before the store closes.
-    await loop.close();
-    await observer.close();
-    await dispatcher.close();
-    await opened.close();
+    // Bound before anything else opens, so that a taken address fails the start, not a scrape later.
+    const metrics = metricsListen ? await serveMetrics(clusters, intervalMs, metricsListen) : undefined;
+    try {
+      const opened = await openStore(values);
+      const observer = new ClusterObserver();
+      const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
+      const notifiers = await buildNotifiers(config.channels, {
+        dispatcher,
+        secrets: { getSecret: secretsManagerReader() },
+      });
+      const owner = localOwner();
+      const print = (events: readonly MonitorEvent[]) => {
+        for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
+      };
+      const loop = startMonitorLoop({
+        clusters,
+        store: opened.store,
+        observer,
+        notifiers,
+        owner,
+        // A watch restarted after a crash delivers at once: its dead predecessor's leases are taken over.
+        holderIsDead: (holder) => isDeadLocalOwner(holder),
+        delivery: config.delivery,
+        intervalMs,
+        clockMs,
+        executorFor: (cluster) => configuredExecutor(cluster),
+        ...(metrics ? { onSnapshot: (snapshot) => metrics.registry.observeSnapshot(snapshot) } : {}),
+        onEvents: (cluster, events) => {
+          metrics?.registry.countEvents(cluster, events);
+          print(events);
+        },
+        onLog: (entry) => {
+          if (entry.level === 'error' && entry.message === 'delivery given up')
+            metrics?.registry.countDeliveryFailures(entry.cluster);
+          console.error(JSON.stringify(entry));
+        },
+      });
+      console.error(
+        JSON.stringify({
+          level: 'info',
+          message: `watching ${clusters.map((c) => c.name).join(', ')}`,
+          store: opened.endpoint,
+          ...(metrics ? { metrics: `http://${hostPort(metrics.server.address)}/metrics` } : {}),
+        }),
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      // Decisions, deliveries and outcomes under way finish before the store closes.
+      await loop.close();
+      await observer.close();
+      await dispatcher.close();
+      await opened.close();
+    } finally {
+      // Whatever happened, a listening socket must not keep the process alive.
+      await metrics?.server.close();
+    }
     return EXIT.healthy;
   });
+}
+
+function hostPort({ host, port }: { readonly host: string; readonly port: number }): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The metrics registry and its HTTP server; prom-client is loaded only when asked for. */
+async function serveMetrics(
+  clusters: readonly { readonly name: string }[],
+  intervalMs: number,
+  listen: { readonly host: string; readonly port: number },
+) {
+  const prometheus = await import('../shared/metrics/prometheus.ts');
+  const registry = new prometheus.MonitorMetrics(
+    clusters.map((cluster) => cluster.name),
+    { staleAfterMs: prometheus.staleAfterMs(intervalMs) },
+  );
+  try {
+    return { registry, server: await prometheus.startMetricsServer(registry, listen) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`--metrics-listen ${hostPort(listen)}: cannot listen there (${code})`);
+  }
 }
