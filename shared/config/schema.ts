@@ -290,7 +290,9 @@ const detectionSchema = z
       description: 'Reminder interval of an open, unacknowledged incident. Default 1800000 (30 min).',
     }),
   })
-  .meta({ description: 'Detection policy overrides; every key defaults as docs/events.md#detection-policy says.' });
+  .meta({
+    description: 'Detection policy overrides; every key defaults as docs/events.md#detection-policy says.',
+  });
 
 function findDuplicates(values: readonly unknown[], key: (value: string) => string = (value) => value) {
   const seen = new Set<string>();
