@@ -1,5 +1,15 @@
 /** `npm run bench [name...]`: runs the benchmarks (all by default) and prints their figures. */
-const all = ['startup', 'probe', 'detect', 'detection', 'notify', 'emulated-failover', 'functions', 'poll'];
+const all = [
+  'startup',
+  'probe',
+  'detect',
+  'detection',
+  'notify',
+  'emulated-failover',
+  'functions',
+  'function-memory',
+  'poll',
+];
 // many-clusters.ts is a fixture process of probe.ts, not a benchmark.
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 for (const name of chosen) {
