@@ -9,6 +9,9 @@
  * "+ lazy": the same process then imports every chunk the handler loads on first use (store,
  * parameters, notifiers, secrets, executors): what a first invocation that needs all of them adds.
  * Targets: <= 1 MB and <= 150 ms init per function.
+ * BENCH_COMPARE_TREE=<dir>: also bundle the functions of another checkout of this repository (for
+ * example `git archive <commit> | tar -x -C <dir>`) with the same options and measure them the same
+ * way in the same run: a before/after on one machine load.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -82,21 +85,32 @@ try {
   console.log(
     `empty handler (baseline): cold init p50 ${median(empty.init).toFixed(1)} ms; whole process p50 ${baseline.toFixed(1)} ms`,
   );
-  for (const name of ['monitor', 'remediate'] as const) {
-    const outdir = join(dir, name);
-    await build({ ...functionBuildOptions(name, outdir), sourcemap: false });
-    copyFileSync(join(root, PROTO_SOURCE), join(outdir, PROTO_BUNDLE_PATH));
-    const bytes = readdirSync(outdir)
-      .filter((file) => file.endsWith('.mjs'))
-      .reduce((sum, file) => sum + statSync(join(outdir, file)).size, 0);
-    const index = statSync(join(outdir, 'index.mjs')).size;
-    const { init, lazy, process: whole } = measure(outdir);
-    console.log(
-      `${name}: bundle ${(bytes / 1024).toFixed(0)} KiB in all (index.mjs ${(index / 1024).toFixed(0)} KiB; target <= 1024 KiB); ` +
-        `cold init ${summary(init)} (target p50 <= 150 ms); init = ${(median(init) / baseline).toFixed(2)}x baseline; whole process with every lazy chunk ${(median(whole) / baseline).toFixed(2)}x; ` +
-        `init + every lazy chunk ${summary(lazy)}`,
-    );
-  }
+  const compare = process.env.BENCH_COMPARE_TREE;
+  const trees = compare
+    ? [['', root] as const, [' (compared tree)', compare] as const]
+    : [['', root] as const];
+  for (const [label, tree] of trees)
+    for (const entry of ['monitor', 'remediate'] as const) {
+      const name = `${entry}${label}`;
+      const outdir = join(dir, `${entry}${label ? '-compared' : ''}`);
+      const options = functionBuildOptions(entry, outdir);
+      await build({
+        ...options,
+        entryPoints: [join(tree, 'functions', entry, 'index.ts')],
+        sourcemap: false,
+      });
+      copyFileSync(join(root, PROTO_SOURCE), join(outdir, PROTO_BUNDLE_PATH));
+      const bytes = readdirSync(outdir)
+        .filter((file) => file.endsWith('.mjs'))
+        .reduce((sum, file) => sum + statSync(join(outdir, file)).size, 0);
+      const index = statSync(join(outdir, 'index.mjs')).size;
+      const { init, lazy, process: whole } = measure(outdir);
+      console.log(
+        `${name}: bundle ${(bytes / 1024).toFixed(0)} KiB in all (index.mjs ${(index / 1024).toFixed(0)} KiB; target <= 1024 KiB); ` +
+          `cold init ${summary(init)} (target p50 <= 150 ms); init = ${(median(init) / baseline).toFixed(2)}x baseline; whole process with every lazy chunk ${(median(whole) / baseline).toFixed(2)}x; ` +
+          `init + every lazy chunk ${summary(lazy)}`,
+      );
+    }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
