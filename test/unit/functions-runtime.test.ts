@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { ALARM_METRICS, METRIC_SETS, METRICS, type MetricSet } from '../../functions/contract.ts';
+import { lazyStore } from '../../functions/lazy/store.ts';
 import { emitEventMetrics, emitHeartbeat, emitSnapshotMetrics } from '../../functions/metrics.ts';
 import { configFromParameter, configParser, settingsFrom } from '../../functions/runtime.ts';
 import { ConfigError } from '../../shared/config/index.ts';
 import type { MonitorEvent } from '../../shared/events/types.ts';
 import type { Snapshot } from '../../shared/observe/snapshot.ts';
+import { MemoryStore } from '../support/memory-store.ts';
 
 const TEXT = JSON.stringify({
   clusters: [
@@ -117,5 +119,22 @@ describe('the metric sets', () => {
     assert.equal(settingsFrom({ METRIC_SET: 'full' }).metrics, 'full');
     assert.throws(() => settingsFrom({ METRIC_SET: 'all' }), /METRIC_SET must be minimal or full, got all/);
     assert.deepEqual([...METRIC_SETS], ['minimal', 'full']);
+  });
+});
+
+describe('lazyStore', () => {
+  it('builds the store at the first call, once, and builds again after a failed build', async () => {
+    let builds = 0;
+    const memory = new MemoryStore();
+    const store = lazyStore(async () => {
+      builds += 1;
+      if (builds === 1) throw new Error('no network yet');
+      return memory;
+    });
+    assert.equal(builds, 0, 'nothing is built at init');
+    await assert.rejects(store.clusters(), /no network yet/);
+    assert.deepEqual(await store.clusters(), []);
+    assert.equal((await store.load('prod')).version, (await memory.load('prod')).version);
+    assert.equal(builds, 2);
   });
 });
