@@ -8,9 +8,10 @@ const all = [
   'notify',
   'emulated-failover',
   'functions',
+  'function-memory',
   'poll',
 ];
-// many-clusters.ts is a fixture process of probe.ts and watch-many.ts, not a benchmark.
+// many-clusters.ts is a fixture process of probe.ts, watch-many.ts and function-memory.ts, not a benchmark.
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 for (const name of chosen) {
   if (!all.includes(name)) throw new Error(`no benchmark "${name}"; choose from ${all.join(', ')}`);

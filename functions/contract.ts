@@ -1,3 +1,5 @@
+import { METRIC_SETS } from '../shared/config/aws-schema.ts';
+
 /**
  * What the Lambda functions and the CDK construct agree on: environment variables, metric names and
  * dimensions, the remediation topic's filter. One place, so the alarms watch what the code emits.
@@ -30,6 +32,22 @@ export const METRICS = {
   remediationFailures: 'RemediationFailures',
 } as const;
 
+/**
+ * Which metrics the functions emit (`aws.metrics`, the construct's `metrics`). Each metric name
+ * costs a custom metric per cluster a month, so `minimal` emits only what the alarms watch (the
+ * construct's alarms use exactly these): the heartbeat always, the failure counts only when
+ * something failed. `full` adds the observation figures and events by type, for the dashboard.
+ */
+export { METRIC_SETS };
+export type MetricSet = (typeof METRIC_SETS)[number];
+
+/** The metrics of `minimal`: those the alarms watch (infra/alarms.ts). */
+export const ALARM_METRICS = [
+  METRICS.heartbeat,
+  METRICS.deliveryFailures,
+  METRICS.remediationFailures,
+] as const;
+
 /** Environment of the functions, set by the construct. */
 export const ENV = {
   /** DynamoDB table of state and audit log. */
@@ -40,6 +58,8 @@ export const ENV = {
   mode: 'MONITOR_MODE',
   watchMs: 'WATCH_MS',
   intervalMs: 'INTERVAL_MS',
+  /** `minimal` or `full` (METRIC_SETS); unset: minimal. */
+  metrics: 'METRIC_SET',
   /** The internal topic the remediate function is subscribed to; unset: no remediation on AWS. */
   remediationTopicArn: 'REMEDIATION_TOPIC_ARN',
   /** The construct's SSM document that runs only `systemctl is-active` on a configured unit. */

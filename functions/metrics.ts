@@ -1,15 +1,17 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MonitorEvent } from '../shared/events/types.ts';
 import type { Snapshot } from '../shared/observe/snapshot.ts';
-import { METRICS } from './contract.ts';
+import { METRICS, type MetricSet } from './contract.ts';
 
 /**
  * The functions' CloudWatch metrics, as EMF through Powertools. Every metric carries `service` (the
  * Metrics default) and `cluster`; the alarms and the dashboard of the construct watch these names.
+ * With the `minimal` set only the alarms' metrics are emitted (contract.ts ALARM_METRICS).
  */
 
-/** What one observation shows: probe duration, master up, coordinators up, executors, ZooKeeper. */
-export function emitSnapshotMetrics(metrics: Metrics, snapshot: Snapshot): void {
+/** What one observation shows: probe duration, master up, coordinators up, executors, ZooKeeper (`full` only). */
+export function emitSnapshotMetrics(metrics: Metrics, snapshot: Snapshot, set: MetricSet): void {
+  if (set === 'minimal') return;
   const master = snapshot.master;
   const masterAnswers =
     master !== null &&
@@ -32,11 +34,16 @@ export function emitSnapshotMetrics(metrics: Metrics, snapshot: Snapshot): void 
   metrics.publishStoredMetrics();
 }
 
-/** Events recorded, by type; delivery and remediation failures also under their own names. */
-export function emitEventMetrics(metrics: Metrics, cluster: string, events: readonly MonitorEvent[]): void {
+/** Events recorded, by type (`full` only); delivery and remediation failures under their own names (always). */
+export function emitEventMetrics(
+  metrics: Metrics,
+  cluster: string,
+  events: readonly MonitorEvent[],
+  set: MetricSet,
+): void {
   const byType = new Map<string, number>();
   for (const event of events) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
-  for (const [type, count] of byType) {
+  for (const [type, count] of set === 'full' ? byType : []) {
     const single = metrics.singleMetric();
     single.addDimensions({ cluster, type });
     single.addMetric(METRICS.events, MetricUnit.Count, count);

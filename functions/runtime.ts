@@ -1,21 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClusterConfig, MonitorConfig } from '../shared/config/schema.ts';
 import { ConfigError, parseConfig } from '../shared/config/validate.ts';
 import { Agent } from '../shared/http/undici.ts';
-import { buildNotifiers } from '../shared/notify/channels.ts';
 import type { Notifier } from '../shared/notify/notifier.ts';
-import { SnsNotifier } from '../shared/notify/sns/index.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
-import { DynamoStore } from '../shared/record/dynamo-store.ts';
 import type { Store } from '../shared/record/store.ts';
 import type { Executor } from '../shared/remediate/executor.ts';
-import { ENV, METRIC_NAMESPACE, SERVICE_NAME } from './contract.ts';
+import { ENV, METRIC_NAMESPACE, METRIC_SETS, type MetricSet, SERVICE_NAME } from './contract.ts';
+import { lazyStore } from './lazy/store.ts';
 import { createLogger } from './logging.ts';
 
 /** The internal channel that carries REMEDIATION_STARTED to the remediate function. */
@@ -27,6 +20,8 @@ export interface MonitorSettings {
   readonly watchMs: number;
   readonly intervalMs: number;
   readonly remediationTopicArn: string | undefined;
+  /** Which metrics to emit: the alarms' only, or also the dashboard's. */
+  readonly metrics: MetricSet;
 }
 
 /** Everything a handler needs, built once per container (the cold start) and passed in: tests build their own. */
@@ -39,8 +34,11 @@ export interface Runtime {
   readonly observer: ClusterObserver;
   /** The notifiers of a configuration (the secrets resolved once per configuration). */
   readonly notifiers: (config: MonitorConfig) => Promise<ReadonlyMap<string, Notifier>>;
-  /** Only the remediate function has one (and the EC2 permissions): the monitor's bundle has no EC2 client. */
-  readonly executorFor?: (cluster: ClusterConfig) => Executor;
+  /**
+   * Only the remediate function has one (and the EC2 permissions): the monitor's bundle has no EC2
+   * client. May load the executor's module on first use, hence the promise.
+   */
+  readonly executorFor?: (cluster: ClusterConfig) => Executor | Promise<Executor>;
   readonly settings: MonitorSettings;
 }
 
@@ -55,45 +53,17 @@ function integerFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 export function settingsFrom(env: NodeJS.ProcessEnv): MonitorSettings {
   const mode = env[ENV.mode] ?? 'poll';
   if (mode !== 'poll' && mode !== 'watch') throw new Error(`${ENV.mode} must be poll or watch, got ${mode}`);
+  const metrics = env[ENV.metrics] || 'minimal';
+  if (!METRIC_SETS.includes(metrics as MetricSet)) {
+    throw new Error(`${ENV.metrics} must be ${METRIC_SETS.join(' or ')}, got ${metrics}`);
+  }
   return {
     mode,
     watchMs: integerFrom(env, ENV.watchMs, 65_000),
     intervalMs: integerFrom(env, ENV.intervalMs, 10_000),
     remediationTopicArn: env[ENV.remediationTopicArn] || undefined,
+    metrics: metrics as MetricSet,
   };
-}
-
-/**
- * The notifiers of a configuration plus, when remediation runs on AWS, the internal channel to the
- * remediation topic (routed to by `withRemediationRoute`).
- */
-export async function notifiersFor(
-  config: MonitorConfig,
-  options: {
-    readonly dispatcher: Agent;
-    readonly getSecret?: (arn: string) => Promise<string>;
-    readonly remediation?: { readonly topicArn: string };
-    readonly sns?: SNSClient;
-  },
-): Promise<Map<string, Notifier>> {
-  const notifiers = await buildNotifiers(config.channels, {
-    dispatcher: options.dispatcher,
-    ...(options.getSecret ? { secrets: { getSecret: options.getSecret } } : {}),
-    ...(options.sns ? { snsClient: () => options.sns as SNSClient } : {}),
-  });
-  const remediation = options.remediation;
-  if (remediation) {
-    const region = remediation.topicArn.split(':')[3] ?? 'us-east-1';
-    notifiers.set(
-      REMEDIATION_CHANNEL,
-      new SnsNotifier({
-        channel: REMEDIATION_CHANNEL,
-        topicArn: remediation.topicArn,
-        client: options.sns ?? new SNSClient({ region, maxAttempts: 1 }),
-      }),
-    );
-  }
-  return notifiers;
 }
 
 /** A cluster that remediates on AWS also routes REMEDIATION_STARTED to the remediation channel. */
@@ -136,7 +106,12 @@ export function configParser(): (text: string, source: string) => MonitorConfig 
   };
 }
 
-/** The runtime on AWS, from the function's environment (the construct sets it). */
+/**
+ * The runtime on AWS, from the function's environment (the construct sets it). The init phase builds
+ * only what has no AWS SDK behind it: the store, the SSM parameter, the notifiers (SNS) and Secrets
+ * Manager load their modules at first use (`import()`, a chunk of the bundle each), and Secrets
+ * Manager only when a channel references a secret.
+ */
 export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const tableName = env[ENV.tableName];
   const parameter = env[ENV.configParameter];
@@ -151,31 +126,30 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     logger: createLogger(),
     metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
     config: async () => {
+      const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
       const text = await getParameter(parameter, { maxAge: CONFIG_MAX_AGE_S });
       if (typeof text !== 'string') throw new Error(`SSM parameter ${parameter} is missing or empty`);
       return parseOnce(text, `ssm:${parameter}`);
     },
-    store: new DynamoStore({
-      tableName,
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-    }),
+    store: lazyStore(async () => (await import('./lazy/dynamo-store.ts')).dynamoStore(tableName)),
     observer: new ClusterObserver(),
     notifiers: (config) => {
       let built = notifierCache.get(config);
       if (!built) {
-        built = notifiersFor(config, {
-          dispatcher,
-          getSecret: async (arn) => {
-            const value = await getSecret(arn, { maxAge: CONFIG_MAX_AGE_S });
-            if (typeof value !== 'string') throw new Error(`secret ${arn} has no string value`);
-            return value;
-          },
-          ...(settings.remediationTopicArn
-            ? { remediation: { topicArn: settings.remediationTopicArn } }
-            : {}),
-        });
+        built = import('./notifiers.ts').then(({ notifiersFor }) =>
+          notifiersFor(config, {
+            dispatcher,
+            getSecret: async (arn) => {
+              const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+              const value = await getSecret(arn, { maxAge: CONFIG_MAX_AGE_S });
+              if (typeof value !== 'string') throw new Error(`secret ${arn} has no string value`);
+              return value;
+            },
+            ...(settings.remediationTopicArn
+              ? { remediation: { topicArn: settings.remediationTopicArn } }
+              : {}),
+          }),
+        );
         notifierCache.set(config, built);
       }
       return built;

@@ -3,14 +3,21 @@ import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ENV, METRIC_NAMESPACE, REMEDIATION_FILTER, SERVICE_NAME } from '../functions/contract.ts';
+import {
+  ENV,
+  METRIC_NAMESPACE,
+  METRIC_SETS,
+  type MetricSet,
+  REMEDIATION_FILTER,
+  SERVICE_NAME,
+} from '../functions/contract.ts';
 import type { AwsConfig } from '../shared/config/index.ts';
 import { TTL_ATTRIBUTE } from '../shared/record/items.ts';
 import { MonitorAlarms } from './alarms.ts';
@@ -84,7 +91,25 @@ export interface DremioFailoverMonitorProps {
    * of the stack's region. @default none
    */
   readonly serviceUnits?: readonly string[];
+  /**
+   * Memory of the monitor function, in MB (128 to 10240; it also sets the CPU share). Sized from
+   * `npm run bench -- function-memory` (docs/operations.md, Memory).
+   * @default 128 in watch mode (it runs all minute: memory is most of its cost), 192 in poll mode
+   */
+  readonly monitorMemoryMb?: number;
+  /** Memory of the remediate function, in MB (128 to 10240): the EC2 client is large. @default 256 */
+  readonly remediateMemoryMb?: number;
+  /**
+   * `minimal`: only the metrics the alarms watch (the heartbeat; delivery and remediation failures
+   * when there are any), one custom metric per cluster in a quiet month. `full`: also master up,
+   * coordinators up, executors, ZooKeeper servers serving, probe duration and events by type, which
+   * the dashboard charts. @default 'minimal'
+   */
+  readonly metrics?: MetricSet;
 }
+
+/** Defaults of the functions' memory (MB), from bench/function-memory.ts; docs/operations.md has the figures. */
+export const DEFAULT_MEMORY_MB = { poll: 192, watch: 128, remediate: 256 } as const;
 
 /**
  * The only command the remediate function may run on an instance: `systemctl is-active <unit>`, the
@@ -122,8 +147,8 @@ export class DremioFailoverMonitor extends Construct {
   readonly table: dynamodb.Table;
   readonly alarmTopic: sns.Topic;
   readonly remediationTopic: sns.Topic;
-  readonly monitorFunction: NodejsFunction;
-  readonly remediateFunction: NodejsFunction;
+  readonly monitorFunction: lambda.Function;
+  readonly remediateFunction: lambda.Function;
   readonly slackSecret: secretsmanager.Secret;
   readonly dashboard: cw.Dashboard;
   readonly configParameter: ssm.StringParameter;
@@ -192,6 +217,7 @@ export class DremioFailoverMonitor extends Construct {
       [ENV.mode]: settings.mode,
       [ENV.watchMs]: String(settings.watchMs),
       [ENV.intervalMs]: String(settings.intervalMs),
+      [ENV.metrics]: settings.metrics,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     };
@@ -202,6 +228,7 @@ export class DremioFailoverMonitor extends Construct {
       // Both modes may watch for watchMs: watch always, poll while the cluster is in motion.
       timeout: Duration.millis(settings.watchMs + 20_000),
       environment: { ...environment, [ENV.remediationTopicArn]: this.remediationTopic.topicArn },
+      memoryMb: settings.monitorMemoryMb,
       ...placement,
     });
     this.remediateFunction = monitorFunction(this, 'Remediate', {
@@ -209,6 +236,7 @@ export class DremioFailoverMonitor extends Construct {
       description: 'dremio-ha-monitor: restart a failed coordinator EC2 instance and verify it rejoined',
       timeout: Duration.minutes(15),
       environment,
+      memoryMb: settings.remediateMemoryMb,
       ...placement,
     });
 
@@ -297,7 +325,10 @@ export class DremioFailoverMonitor extends Construct {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
-    this.dashboard = new MonitorDashboard(this, 'Dashboard', { clusters: clusterNames }).dashboard;
+    this.dashboard = new MonitorDashboard(this, 'Dashboard', {
+      clusters: clusterNames,
+      metrics: settings.metrics,
+    }).dashboard;
   }
 }
 
@@ -308,6 +339,23 @@ interface Settings {
   readonly intervalMs: number;
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly configBytes: number;
+  readonly monitorMemoryMb: number;
+  readonly remediateMemoryMb: number;
+  readonly metrics: MetricSet;
+}
+
+/** Lambda's memory range, in MB. */
+const MIN_MEMORY_MB = 128;
+const MAX_MEMORY_MB = 10_240;
+
+function memoryMb(name: string, value: number | undefined, fallback: number): number {
+  const mb = value ?? fallback;
+  if (!Number.isInteger(mb) || mb < MIN_MEMORY_MB || mb > MAX_MEMORY_MB) {
+    throw new Error(
+      `DremioFailoverMonitor: ${name} must be an integer from ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB} (MB), got ${mb}`,
+    );
+  }
+  return mb;
 }
 
 const WATCH_OVERLAP_MS = 5000;
@@ -337,12 +385,22 @@ function validate(props: DremioFailoverMonitorProps): Settings {
       `DremioFailoverMonitor: the configuration is ${configBytes} bytes; an SSM parameter holds at most ${ADVANCED_PARAMETER_BYTES}`,
     );
   }
+  const mode = props.mode ?? 'poll';
+  const metrics = props.metrics ?? 'minimal';
+  if (!METRIC_SETS.includes(metrics)) {
+    throw new Error(
+      `DremioFailoverMonitor: metrics must be ${METRIC_SETS.join(' or ')}, got ${String(metrics)}`,
+    );
+  }
   return {
-    mode: props.mode ?? 'poll',
+    mode,
     scheduleMinutes,
     watchMs,
     intervalMs: props.intervalMs ?? 10_000,
     vpcSubnets: props.vpcSubnets ?? {},
     configBytes,
+    monitorMemoryMb: memoryMb('monitorMemoryMb', props.monitorMemoryMb, DEFAULT_MEMORY_MB[mode]),
+    remediateMemoryMb: memoryMb('remediateMemoryMb', props.remediateMemoryMb, DEFAULT_MEMORY_MB.remediate),
+    metrics,
   };
 }

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -17,32 +17,73 @@ export const PROTO_SOURCE = 'shared/dremio/coordination.proto';
 /** Where the .proto lands: next to index.mjs, which is what that URL resolves to once bundled. */
 export const PROTO_BUNDLE_PATH = 'coordination.proto';
 
+/** The banner gives the bundled CommonJS dependencies (node-zookeeper-client, protobufjs) the `require` that ESM lacks. */
+export const REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** What esbuild needs of the options below; esbuild's own type would put it in the published declarations. */
+export interface FunctionBuildOptions {
+  readonly entryPoints: string[];
+  readonly outdir: string;
+  readonly [option: string]: unknown;
+}
+
 /**
- * Local esbuild (no Docker), one ESM file `index.mjs`. The banner gives the bundled CommonJS
- * dependencies (node-zookeeper-client, protobufjs) the `require` that ESM lacks.
+ * esbuild options of one function (scripts/build.mjs repeats them for the package): one ESM entry
+ * `index.mjs`, minified, for Node 22. Split: a module the handler loads with `import()` (the
+ * remediate function's EC2 and SSM executors, the DynamoDB store, the SNS notifier, Secrets Manager)
+ * becomes a chunk of its own, and the AWS SDK package it imports is loaded with it, at first use,
+ * not in the init phase. Chunks sit next to index.mjs, where shared/dremio/registration.ts looks
+ * for coordination.proto from whichever file holds it.
  */
-export function bundlingOptions(): BundlingOptions {
+export function functionBuildOptions(
+  entry: MonitorFunctionProps['entry'],
+  outdir: string,
+): FunctionBuildOptions {
   return {
-    forceDockerBundling: false,
-    format: OutputFormat.ESM,
+    entryPoints: [posix.join(PROJECT_ROOT, 'functions', entry, 'index.ts')],
+    outdir,
+    entryNames: 'index',
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
     target: 'node22',
     mainFields: ['module', 'main'],
-    banner:
-      "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     minify: true,
-    sourceMap: true,
+    sourcemap: true,
     sourcesContent: false,
-    logLevel: LogLevel.WARNING,
     // The Node 22 runtime includes the AWS SDK v3: leaving it out keeps the bundle small.
-    externalModules: ['@aws-sdk/*'],
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) => [
-        `cp "${posix.join(inputDir, PROTO_SOURCE)}" "${posix.join(outputDir, PROTO_BUNDLE_PATH)}"`,
-      ],
-    },
+    external: ['@aws-sdk/*'],
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'warning',
   };
+}
+
+/**
+ * Bundles a function from the sources at synth (a clone: esbuild is a dev dependency), with the
+ * options above; CDK's NodejsFunction writes one file and cannot split.
+ */
+function sourceBundle(entry: MonitorFunctionProps['entry']): lambda.Code {
+  return lambda.Code.fromAsset(posix.join(PROJECT_ROOT, 'functions', entry), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+      command: ['sh', '-c', 'echo "bundling needs esbuild on this machine: npm ci" >&2; exit 1'],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const esbuild = createRequire(import.meta.url)('esbuild') as {
+            buildSync(options: FunctionBuildOptions): unknown;
+          };
+          esbuild.buildSync(functionBuildOptions(entry, outputDir));
+          copyFileSync(posix.join(PROJECT_ROOT, PROTO_SOURCE), posix.join(outputDir, PROTO_BUNDLE_PATH));
+          return true;
+        },
+      },
+    },
+  });
 }
 
 /**
@@ -64,6 +105,8 @@ export interface MonitorFunctionProps {
   readonly vpc: ec2.IVpc;
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly securityGroups: readonly ec2.ISecurityGroup[];
+  /** MB; also sets the function's CPU share. */
+  readonly memoryMb: number;
 }
 
 /** One of the two functions: Node 22 on arm64, in the clusters' VPC, with its own log group. */
@@ -108,7 +151,7 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     description: props.description,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
-    memorySize: 512,
+    memorySize: props.memoryMb,
     timeout: props.timeout,
     environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
     vpc: props.vpc,
@@ -117,20 +160,11 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     logGroup,
   };
   const prebuilt = prebuiltBundle(props.entry);
-  const fn = prebuilt
-    ? new lambda.Function(scope, id, {
-        ...common,
-        code: lambda.Code.fromAsset(prebuilt),
-        handler: 'index.handler',
-      })
-    : new NodejsFunction(scope, id, {
-        ...common,
-        entry: posix.join(PROJECT_ROOT, 'functions', props.entry, 'index.ts'),
-        handler: 'handler',
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: posix.join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: bundlingOptions(),
-      });
+  const fn = new lambda.Function(scope, id, {
+    ...common,
+    code: prebuilt ? lambda.Code.fromAsset(prebuilt) : sourceBundle(props.entry),
+    handler: 'index.handler',
+  });
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason: 'Node.js 22 on purpose: the code is built and tested for Node 20 and 22, not yet 24.',

@@ -71,6 +71,9 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
           intervalMs: aws.intervalMs,
           alarmEmails: aws.alarmEmails,
           vpcEndpoints: aws.vpc?.endpoints ?? false,
+          metrics: aws.metrics,
+          ...(aws.monitorMemoryMb === undefined ? {} : { monitorMemoryMb: aws.monitorMemoryMb }),
+          ...(aws.remediateMemoryMb === undefined ? {} : { remediateMemoryMb: aws.remediateMemoryMb }),
         }),
   };
 }

@@ -45,14 +45,19 @@ await build({
 copyFileSync(PROTO, join(cli, 'coordination.proto'));
 
 // The Lambda functions, bundled as the construct bundles them from a clone (infra/functions.ts
-// bundlingOptions: Node 22, ESM, minified, the runtime's own AWS SDK left out), so that the compiled
-// construct deploys them from dist/lambda without esbuild.
+// functionBuildOptions, repeated here because this script runs without a TypeScript loader: Node 22,
+// ESM, minified, split so that what a handler loads with import() stays out of its init, the
+// runtime's own AWS SDK left out), so that the compiled construct deploys them without esbuild.
 for (const entry of ['monitor', 'remediate']) {
   const out = join(dist, 'lambda', entry);
   await build({
     entryPoints: [join(root, 'functions', entry, 'index.ts')],
-    outfile: join(out, 'index.mjs'),
+    outdir: out,
+    entryNames: 'index',
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node22',

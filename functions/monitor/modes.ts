@@ -17,7 +17,7 @@ function recorded(runtime: Runtime, cluster: string, events: readonly MonitorEve
   for (const event of events) {
     runtime.logger.info(event.summary, { eventId: event.id, type: event.type, severity: event.severity });
   }
-  emitEventMetrics(runtime.metrics, cluster, events);
+  emitEventMetrics(runtime.metrics, cluster, events, runtime.settings.metrics);
 }
 
 /**
@@ -42,7 +42,7 @@ export async function pollOnce(
     owner: OWNER,
     delivery: config.delivery,
   });
-  emitSnapshotMetrics(runtime.metrics, poll.snapshot);
+  emitSnapshotMetrics(runtime.metrics, poll.snapshot, runtime.settings.metrics);
   recorded(runtime, cluster.name, poll.events);
   for (const { channel, event, lastError } of poll.delivery.failed) {
     runtime.logger.error('delivery given up', { channel, eventId: event.id, lastError });
@@ -89,7 +89,7 @@ export async function watchFor(
       onSnapshot: (snapshot, cause) => {
         // Metrics once per full observation, not per probe round or change.
         if (cause === 'change' || cause === 'probe') return;
-        emitSnapshotMetrics(runtime.metrics, snapshot);
+        emitSnapshotMetrics(runtime.metrics, snapshot, runtime.settings.metrics);
         emitHeartbeat(runtime.metrics, cluster.name);
       },
       onEvents: (name, events) => {

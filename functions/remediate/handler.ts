@@ -62,13 +62,14 @@ export function remediateHandler(runtime: Runtime) {
         cluster,
         monitor: clusterMonitorFor(cluster, runtime.store),
         store: runtime.store,
-        executor: runtime.executorFor(cluster),
+        executor: await runtime.executorFor(cluster),
         observe: () => runtime.observer.observe(cluster),
         actionId: target.actionId,
         owner: context?.awsRequestId ?? `pid:${process.pid}`,
         ...(remaining === undefined ? {} : { giveUpBy: Date.now() + remaining - RECORD_MARGIN_MS }),
       });
-      if (run.kind === 'carried-out') emitEventMetrics(metrics, cluster.name, run.events);
+      if (run.kind === 'carried-out')
+        emitEventMetrics(metrics, cluster.name, run.events, runtime.settings.metrics);
       logger.info(run.kind === 'skipped' ? 'action skipped' : 'outcome recorded', {
         cluster: cluster.name,
         ...run,

@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { integer, message, retired } from './schema-parts.ts';
 
+/** The metric sets the functions can emit (functions/contract.ts explains them). */
+export const METRIC_SETS = ['minimal', 'full'] as const;
+
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
@@ -101,6 +104,20 @@ export const awsSchema = z
       .array(z.string().regex(EMAIL, { error: message('expected an e-mail address') }))
       .default([])
       .meta({ description: "Addresses subscribed to the alarm topic (the monitor's own health)." }),
+    metrics: z
+      .enum(METRIC_SETS, { error: message('expected "minimal" or "full"', true) })
+      .default('minimal')
+      .meta({
+        description:
+          'minimal: only the metrics the alarms watch (the heartbeat; failures when there are any); full: also master up, coordinators, executors, ZooKeeper servers, probe duration and events by type, for the dashboard. Each metric costs $0.30 per cluster a month. Default minimal.',
+      }),
+    monitorMemoryMb: integer(128, 10_240).optional().meta({
+      description:
+        'Memory of the monitor function in MB (also its CPU share). Default 128 in watch mode, 192 in poll mode.',
+    }),
+    remediateMemoryMb: integer(128, 10_240)
+      .optional()
+      .meta({ description: 'Memory of the remediate function in MB. Default 256.' }),
   })
   .meta({ description: 'The AWS deployment (CDK app); the local CLI ignores it.' });
 

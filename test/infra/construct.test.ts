@@ -9,6 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
+  ALARM_METRICS,
   ENV,
   METRIC_NAMESPACE,
   METRICS,
@@ -118,6 +119,12 @@ const alternative = synth(
   },
   { routeTableIds: ['rtb-0abc1234', 'rtb-0abc5678'], configText: `# ${'x'.repeat(5000)}\n` },
 );
+/** The full metric set and memory sizes of one's own. */
+const full = synth((config) => {
+  config.aws.metrics = 'full';
+  config.aws.monitorMemoryMb = 300;
+  config.aws.remediateMemoryMb = 512;
+});
 const existingGroups = synth((config) => {
   config.aws.vpc.securityGroupIds = ['sg-0abc1234'];
 });
@@ -263,12 +270,11 @@ describe('DremioFailoverMonitor', () => {
   });
 
   describe('functions', () => {
-    it('runs both on Node 22, arm64, 512 MB, in the VPC, with the contract environment', () => {
+    it('runs both on Node 22, arm64, in the VPC, with the contract environment', () => {
       for (const fn of [poll.monitor.monitorFunction, poll.monitor.remediateFunction]) {
         const properties = poll.template.toJSON().Resources[logicalId(poll.stack, fn)].Properties as Json;
         assert.equal(properties.Runtime, 'nodejs22.x');
         assert.deepEqual(properties.Architectures, ['arm64']);
-        assert.equal(properties.MemorySize, 512);
         assert.equal(properties.Handler, 'index.handler');
         assert.deepEqual((properties.VpcConfig as Json).SubnetIds, ['subnet-0abc1234', 'subnet-0abc5678']);
         const variables = (properties.Environment as { Variables: Json }).Variables;
@@ -276,6 +282,7 @@ describe('DremioFailoverMonitor', () => {
           assert.ok(name in variables, `${name} is set`);
         }
         assert.equal(variables[ENV.mode], 'poll');
+        assert.equal(variables[ENV.metrics], 'minimal');
       }
       // A poll that finds the cluster in motion stays to watch for watchMs (65 s by default).
       poll.template.hasResourceProperties('AWS::Lambda::Function', {
@@ -283,6 +290,44 @@ describe('DremioFailoverMonitor', () => {
         Environment: { Variables: Match.objectLike({ [ENV.remediationTopicArn]: Match.anyValue() }) },
       });
       poll.template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });
+    });
+
+    it('sizes memory by default from the measurements: monitor 192 MB polling, 128 MB watching; remediate 256 MB', () => {
+      const memory = (synthesized: Synthesized, fn: 'monitorFunction' | 'remediateFunction') =>
+        (
+          synthesized.template.toJSON().Resources[logicalId(synthesized.stack, synthesized.monitor[fn])]
+            .Properties as Json
+        ).MemorySize;
+      assert.equal(memory(poll, 'monitorFunction'), 192);
+      assert.equal(memory(poll, 'remediateFunction'), 256);
+      assert.equal(memory(alternative, 'monitorFunction'), 128);
+      assert.equal(memory(alternative, 'remediateFunction'), 256);
+      assert.equal(memory(full, 'monitorFunction'), 300, 'aws.monitorMemoryMb');
+      assert.equal(memory(full, 'remediateFunction'), 512, 'aws.remediateMemoryMb');
+    });
+
+    it('refuses a memory size Lambda does not have, and a metric set it does not know', () => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(app, 'Sizes', { env: { account: '123456789012', region: 'eu-west-1' } });
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-0abc1234',
+        availabilityZones: ['eu-west-1a'],
+        privateSubnetIds: ['subnet-0abc1234'],
+      });
+      const props = { ...propsFromConfig(parseConfig(baseConfig(), 'test'), 'text'), vpc };
+      assert.throws(
+        () => new DremioFailoverMonitor(stack, 'Small', { ...props, monitorMemoryMb: 64 }),
+        /monitorMemoryMb must be an integer from 128 to 10240 \(MB\), got 64/,
+      );
+      assert.throws(
+        () => new DremioFailoverMonitor(stack, 'Odd', { ...props, remediateMemoryMb: 256.5 }),
+        /remediateMemoryMb must be an integer from 128 to 10240/,
+      );
+      assert.throws(
+        // A caller without the types can pass any string.
+        () => new DremioFailoverMonitor(stack, 'Set', { ...props, metrics: 'all' as 'full' }),
+        /metrics must be minimal or full, got all/,
+      );
     });
 
     it('gives the monitor watchMs + 20 s in watch mode', () => {
@@ -577,8 +622,35 @@ describe('DremioFailoverMonitor', () => {
       }
     });
 
-    it('draws MasterUp per cluster and events by type with a SEARCH expression', () => {
+    it('watches exactly the metrics of the minimal set, which the functions emit by default', () => {
+      const watched = new Set(
+        resourcesOf(poll.template, 'AWS::CloudWatch::Alarm').flatMap(([, alarm]) => {
+          const properties = alarm.Properties as Json;
+          return properties.Namespace === METRIC_NAMESPACE ? [String(properties.MetricName)] : [];
+        }),
+      );
+      assert.deepEqual(watched, new Set(ALARM_METRICS));
+    });
+
+    it('charts only what the minimal set emits, with a note on what full adds', () => {
       const body = JSON.stringify(resourcesOf(poll.template, 'AWS::CloudWatch::Dashboard')[0]?.[1]);
+      for (const metric of [
+        METRICS.masterUp,
+        METRICS.probeDuration,
+        METRICS.coordinatorsUp,
+        METRICS.events,
+      ]) {
+        assert.doesNotMatch(body, new RegExp(metric));
+      }
+      assert.match(body, new RegExp(`${METRICS.heartbeat}.*prod.*${METRICS.heartbeat}.*blue\\.analytics`));
+      assert.match(body, /metrics: full/);
+    });
+
+    it('with the full set, draws MasterUp per cluster and events by type with a SEARCH expression', () => {
+      full.template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ [ENV.metrics]: 'full' }) },
+      });
+      const body = JSON.stringify(resourcesOf(full.template, 'AWS::CloudWatch::Dashboard')[0]?.[1]);
       for (const metric of [METRICS.masterUp, METRICS.probeDuration, METRICS.coordinatorsUp]) {
         assert.match(body, new RegExp(`${metric}.*prod.*${metric}.*blue\\.analytics`));
       }
@@ -649,6 +721,9 @@ describe('propsFromConfig', () => {
     assert.equal(props.configText, 'text');
     assert.equal(props.tableName, 'dremio-ha-monitor');
     assert.equal(props.vpcEndpoints, false);
+    assert.equal(props.metrics, 'minimal');
+    assert.equal(props.monitorMemoryMb, undefined, 'the construct picks it by mode');
+    assert.equal(props.remediateMemoryMb, undefined);
   });
 });
 

@@ -12,8 +12,9 @@ import { Agent } from 'undici';
 import { METRICS, REMEDIATION_FILTER, SERVICE_NAME } from '../../functions/contract.ts';
 import { createLogger } from '../../functions/logging.ts';
 import { monitorHandler } from '../../functions/monitor/handler.ts';
+import { notifiersFor } from '../../functions/notifiers.ts';
 import { remediateHandler } from '../../functions/remediate/handler.ts';
-import { notifiersFor, type Runtime, settingsFrom } from '../../functions/runtime.ts';
+import { type Runtime, settingsFrom } from '../../functions/runtime.ts';
 import { type MonitorConfig, parseConfig } from '../../shared/config/index.ts';
 import { ClusterObserver } from '../../shared/observe/observer.ts';
 import { configuredExecutor } from '../../shared/remediate/configured-executor.ts';
@@ -116,7 +117,11 @@ describe('the Lambda handlers on the bench: EventBridge Scheduler and SNS events
       },
       'test',
     );
-    const settings = settingsFrom({ MONITOR_MODE: 'poll', REMEDIATION_TOPIC_ARN: remediationTopic });
+    const settings = settingsFrom({
+      MONITOR_MODE: 'poll',
+      REMEDIATION_TOPIC_ARN: remediationTopic,
+      METRIC_SET: 'full',
+    });
     const notifiers = await notifiersFor(config, {
       dispatcher,
       remediation: { topicArn: remediationTopic },

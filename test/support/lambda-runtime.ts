@@ -8,7 +8,7 @@ import type { Store } from '../../shared/record/store.ts';
 
 /**
  * A Lambda `Runtime` on the bench: the given configuration, store and observer, the real Powertools
- * logger and metrics, no channels unless given, poll mode unless told otherwise.
+ * logger and metrics (the full set), no channels unless given, poll mode unless told otherwise.
  */
 export function localRuntime(options: {
   readonly config: MonitorConfig;
@@ -31,6 +31,7 @@ export function localRuntime(options: {
       watchMs: 65_000,
       intervalMs: 10_000,
       remediationTopicArn: undefined,
+      metrics: 'full',
       ...options.settings,
     },
   };

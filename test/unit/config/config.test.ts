@@ -166,6 +166,9 @@ describe('parseConfig: defaults', () => {
         configParameter: '/dremio/blue/config',
         tableName: 'dremio-blue',
         alarmEmails: ['oncall@corp.example'],
+        metrics: 'full',
+        monitorMemoryMb: 256,
+        remediateMemoryMb: 512,
       },
     };
     assert.deepEqual(parseConfig(given, 'test'), given);
@@ -268,6 +271,16 @@ describe('parseConfig: errors', () => {
       'a mode',
       { ...config(cluster()), aws: { mode: 'stream' } },
       'aws.mode: expected "poll" or "watch", got a string',
+    ],
+    [
+      'a metric set it does not know',
+      { ...config(cluster()), aws: { metrics: 'some' } },
+      'aws.metrics: expected "minimal" or "full", got a string',
+    ],
+    [
+      "a function memory under Lambda's 128 MB",
+      { ...config(cluster()), aws: { monitorMemoryMb: 64 } },
+      'aws.monitorMemoryMb: expected an integer from 128 to 10240, got 64',
     ],
   ];
   for (const [what, document, expected] of badDeployment) {
