@@ -53,6 +53,29 @@ try {
   const baselineMb = await idleBaseline();
   const built = existsSync(BUNDLE);
   const port = await freePort();
+  // BENCH_STORE=external: the store served by another process (`store serve`), as several watch
+  // processes would share it, so that the figure leaves out the embedded dynalite.
+  const external = process.env.BENCH_STORE === 'external';
+  const storePort = await freePort();
+  const server = external
+    ? spawn(
+        process.execPath,
+        [
+          built ? BUNDLE : BIN,
+          'store',
+          'serve',
+          '--data-dir',
+          join(dir, 'data'),
+          '--port',
+          String(storePort),
+        ],
+        { stdio: 'ignore' },
+      )
+    : null;
+  if (server) await new Promise((resolve) => setTimeout(resolve, 3000));
+  const storeArgs = external
+    ? ['--store-endpoint', `http://127.0.0.1:${storePort}`]
+    : ['--data-dir', join(dir, 'data')];
   const watch = spawn(
     process.execPath,
     [
@@ -60,13 +83,13 @@ try {
       'watch',
       '--config',
       config,
-      '--data-dir',
-      join(dir, 'data'),
+      ...storeArgs,
       '--metrics-listen',
       `127.0.0.1:${port}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  watch.on('exit', () => server?.kill());
   let errors = 0;
   createInterface({ input: watch.stderr }).on('line', (text) => {
     if (text.includes('"level":"error"')) errors += 1;
@@ -87,7 +110,7 @@ try {
   watch.kill('SIGTERM');
   await once(watch, 'exit');
   console.log(
-    `watch of ${CLUSTERS} clusters (${built ? 'built CLI' : 'sources through tsx'}, embedded store, metrics on), ` +
+    `watch of ${CLUSTERS} clusters (${built ? 'built CLI' : 'sources through tsx'}, ${external ? 'store served by another process' : 'embedded store'}, metrics on), ` +
       `${(RUN_MS / 1000).toFixed(0)} s: peak RSS ${peakMb.toFixed(0)} MB (RSS at the end ${rssMb.toFixed(0)} MB, ` +
       `median sample ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]?.toFixed(0)} MB); ` +
       `${(peakMb / baselineMb).toFixed(1)} x an idle node (${baselineMb.toFixed(0)} MB); ` +
