@@ -29,7 +29,7 @@ export interface FunctionBuildOptions {
 }
 
 /**
- * esbuild options of one function (scripts/build.mjs repeats them for the package): one ESM entry
+ * esbuild options of one function (scripts/build.mjs builds the package's bundles with them): one ESM entry
  * `index.mjs`, minified, for Node 22. Split: a module the handler loads with `import()` (the
  * remediate function's EC2 and SSM executors, the DynamoDB store, the SNS notifier, Secrets Manager)
  * becomes a chunk of its own, and the AWS SDK package it imports is loaded with it, at first use,

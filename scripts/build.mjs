@@ -44,33 +44,15 @@ await build({
 });
 copyFileSync(PROTO, join(cli, 'coordination.proto'));
 
-// The Lambda functions, bundled as the construct bundles them from a clone (infra/functions.ts
-// functionBuildOptions, repeated here because this script runs without a TypeScript loader: Node 22,
-// ESM, minified, split so that what a handler loads with import() stays out of its init, the
-// runtime's own AWS SDK left out), so that the compiled construct deploys them without esbuild.
+// The Lambda functions, bundled with the construct's own options (infra/functions.ts, loaded from
+// the sources through tsx, a dev dependency present wherever the package is built), so that the
+// compiled construct deploys them without esbuild.
+const { register } = await import('tsx/esm/api');
+register();
+const { functionBuildOptions } = await import('../infra/functions.ts');
 for (const entry of ['monitor', 'remediate']) {
   const out = join(dist, 'lambda', entry);
-  await build({
-    entryPoints: [join(root, 'functions', entry, 'index.ts')],
-    outdir: out,
-    entryNames: 'index',
-    chunkNames: '[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await build(functionBuildOptions(entry, out));
   copyFileSync(PROTO, join(out, 'coordination.proto'));
 }
 console.log('build: dist/ written');
