@@ -1,11 +1,9 @@
-import { secretsManagerReader } from '../shared/config/secrets-manager.ts';
 import type { MonitorEvent } from '../shared/events/types.ts';
 import { Agent } from '../shared/http/undici.ts';
 import { startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { isDeadLocalOwner, localOwner } from '../shared/record/local-owner.ts';
-import { configuredExecutor } from '../shared/remediate/configured-executor.ts';
 import {
   integerFlag,
   listenFlag,
@@ -20,6 +18,18 @@ import {
 } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { eventJson, eventLine } from './render-event.ts';
+
+/**
+ * Secrets Manager, loaded at the first secret a channel asks for: a configuration without one never
+ * holds the AWS SDK's Secrets Manager modules in memory.
+ */
+function lazySecretsManager(): (arn: string) => Promise<string> {
+  let reader: Promise<(arn: string) => Promise<string>> | undefined;
+  return async (arn) => {
+    reader ??= import('../shared/config/secrets-manager.ts').then((module) => module.secretsManagerReader());
+    return (await reader)(arn);
+  };
+}
 
 const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [--metrics-listen HOST:PORT] ${STORE_USAGE}`;
 const CLOCK_MS = 5000;
@@ -65,12 +75,16 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
       const notifiers = await buildNotifiers(config.channels, {
         dispatcher,
-        secrets: { getSecret: secretsManagerReader() },
+        secrets: { getSecret: lazySecretsManager() },
       });
       const owner = localOwner();
       const print = (events: readonly MonitorEvent[]) => {
         for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
       };
+      // The EC2 and SSM clients (most of this command's code) load only when a cluster restarts nodes.
+      const executors = clusters.some((cluster) => cluster.remediation.enabled)
+        ? await import('../shared/remediate/configured-executor.ts')
+        : null;
       const loop = startMonitorLoop({
         clusters,
         store: opened.store,
@@ -82,7 +96,7 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
         delivery: config.delivery,
         intervalMs,
         clockMs,
-        executorFor: (cluster) => configuredExecutor(cluster),
+        ...(executors ? { executorFor: (cluster) => executors.configuredExecutor(cluster) } : {}),
         ...(metrics ? { onSnapshot: (snapshot) => metrics.registry.observeSnapshot(snapshot) } : {}),
         onEvents: (cluster, events) => {
           metrics?.registry.countEvents(cluster, events);

@@ -1,10 +1,9 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Dispatcher } from 'undici';
 import type { MonitorConfig } from '../config/schema.ts';
 import { resolveSecret, type SecretSources } from '../config/secrets.ts';
 import type { DeliveryOutcome, Notifier } from './notifier.ts';
 import { SlackBotNotifier, SlackWebhookNotifier } from './slack/index.ts';
-import { SnsNotifier } from './sns/index.ts';
 
 type ChannelConfig = MonitorConfig['channels'][string];
 
@@ -42,6 +41,12 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
       });
     }
     case 'sns': {
+      // The SNS client and notifier load only for a configuration with an SNS channel: a process
+      // that only talks to Slack never holds the AWS SDK's SNS modules in memory.
+      const [{ SNSClient }, { SnsNotifier }] = await Promise.all([
+        import('@aws-sdk/client-sns'),
+        import('./sns/index.ts'),
+      ]);
       const region = config.topicArn.split(':')[3] ?? 'us-east-1';
       const client = deps.snsClient?.(region) ?? new SNSClient({ region, maxAttempts: 1 });
       return new SnsNotifier({ channel: name, topicArn: config.topicArn, client });
