@@ -87,7 +87,14 @@ try {
       '--metrics-listen',
       `127.0.0.1:${port}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // BENCH_WATCH_NODE_OPTIONS: V8 flags for the watch process alone (say --max-old-space-size=128).
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_OPTIONS: process.env.BENCH_WATCH_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
+      },
+    },
   );
   watch.on('exit', () => server?.kill());
   let errors = 0;
@@ -110,7 +117,7 @@ try {
   watch.kill('SIGTERM');
   await once(watch, 'exit');
   console.log(
-    `watch of ${CLUSTERS} clusters (${built ? 'built CLI' : 'sources through tsx'}, ${external ? 'store served by another process' : 'embedded store'}, metrics on), ` +
+    `watch of ${CLUSTERS} clusters (${built ? 'built CLI' : 'sources through tsx'}, ${external ? 'store served by another process' : 'embedded store'}, metrics on${process.env.BENCH_WATCH_NODE_OPTIONS ? `, ${process.env.BENCH_WATCH_NODE_OPTIONS}` : ''}), ` +
       `${(RUN_MS / 1000).toFixed(0)} s: peak RSS ${peakMb.toFixed(0)} MB (RSS at the end ${rssMb.toFixed(0)} MB, ` +
       `median sample ${[...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]?.toFixed(0)} MB); ` +
       `${(peakMb / baselineMb).toFixed(1)} x an idle node (${baselineMb.toFixed(0)} MB); ` +
