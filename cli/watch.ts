@@ -102,11 +102,7 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
           metrics?.registry.countEvents(cluster, events);
           print(events);
         },
-        onLog: (entry) => {
-          if (entry.level === 'error' && entry.message === 'delivery given up')
-            metrics?.registry.countDeliveryFailures(entry.cluster);
-          console.error(JSON.stringify(entry));
-        },
+        onLog: (entry) => console.error(JSON.stringify(entry)),
       });
       console.error(
         JSON.stringify({

@@ -97,7 +97,7 @@ export class MonitorMetrics {
     );
     this.#events = new Counter({
       name: METRIC_NAMES.events,
-      help: 'Events recorded, by type and severity (DELIVERY_FAILED is counted by dremio_ha_delivery_failures_total).',
+      help: 'Events recorded, by type and severity.',
       labelNames: ['cluster', 'type', 'severity'] as const,
       registers,
     });
@@ -147,15 +147,9 @@ export class MonitorMetrics {
     for (const event of events) {
       this.#events.inc({ cluster, type: event.type, severity: event.severity });
       if (event.type === 'REMEDIATION_FAILED') this.#remediationFailures.inc({ cluster });
+      // Each delivery given up is recorded as one DELIVERY_FAILED, as the Lambda's metric counts it.
+      if (event.type === 'DELIVERY_FAILED') this.#deliveryFailures.inc({ cluster });
     }
-  }
-
-  /**
-   * Deliveries given up. The loop records their DELIVERY_FAILED events itself and reports them
-   * through its log, not through its events hook, so they are counted from there.
-   */
-  countDeliveryFailures(cluster: string, count = 1): void {
-    this.#deliveryFailures.inc({ cluster }, count);
   }
 
   /** Whether every cluster has completed an observation within the stale limit. */

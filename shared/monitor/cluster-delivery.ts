@@ -46,6 +46,11 @@ export function deliveryFailed(delivery: Delivery, now: number, newId: () => str
   });
 }
 
+/** A delivery round, and the DELIVERY_FAILED events it recorded for what it gave up. */
+export interface ClusterDeliveryRound extends DeliveryRound {
+  readonly recorded: readonly MonitorEvent[];
+}
+
 /** One delivery round of a cluster's routed channels; failures are recorded as DELIVERY_FAILED. */
 export async function deliverCluster(options: {
   readonly cluster: ClusterConfig;
@@ -56,7 +61,7 @@ export async function deliverCluster(options: {
   readonly policy?: Partial<DeliveryPolicy>;
   readonly now?: () => number;
   readonly holderIsDead?: (owner: string) => boolean;
-}): Promise<DeliveryRound> {
+}): Promise<ClusterDeliveryRound> {
   const names = [...new Set(options.cluster.routes.map((route) => route.channel))];
   const notifiers = names.flatMap((name) => options.notifiers.get(name) ?? []);
   const round = await deliverPending({
@@ -69,10 +74,9 @@ export async function deliverCluster(options: {
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.holderIsDead ? { holderIsDead: options.holderIsDead } : {}),
   });
-  if (round.failed.length > 0) {
-    await options.monitor.record((now, newId) =>
-      round.failed.map((delivery) => deliveryFailed(delivery, now, newId)),
-    );
-  }
-  return round;
+  if (round.failed.length === 0) return { ...round, recorded: [] };
+  const outcome = await options.monitor.record((now, newId) =>
+    round.failed.map((delivery) => deliveryFailed(delivery, now, newId)),
+  );
+  return { ...round, recorded: outcome.kind === 'committed' ? outcome.events : [] };
 }

@@ -113,6 +113,8 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
           }),
         )
         .then((round) => {
+          // The DELIVERY_FAILED events are events like any other: printed, counted, shown.
+          if (round.recorded.length > 0) options.onEvents?.(cluster.name, round.recorded);
           for (const { channel, event, lastError } of round.failed) {
             log({
               level: 'error',

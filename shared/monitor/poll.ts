@@ -24,7 +24,7 @@ export interface PollOptions {
 
 export interface PollResult {
   readonly snapshot: Snapshot;
-  /** Events committed by this poll (detection, the planner, the clock), in order. */
+  /** Events committed by this poll (detection, the planner, the clock, then DELIVERY_FAILED), in order. */
   readonly events: readonly MonitorEvent[];
   /** Restarts the planner started in this poll, for whoever carries them out. */
   readonly actions: readonly RestartAction[];
@@ -55,5 +55,5 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
     ...(options.delivery ? { policy: options.delivery } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  return { snapshot, events, actions, delivery };
+  return { snapshot, events: [...events, ...delivery.recorded], actions, delivery };
 }

@@ -70,8 +70,8 @@ describe('Prometheus metrics of watch', () => {
     const metrics = new MonitorMetrics(['prod'], { staleAfterMs: MINUTE, processMetrics: false });
     metrics.countEvents('prod', [event('MASTER_DOWN', 'critical'), event('FAILOVER_COMPLETED', 'warning')]);
     metrics.countEvents('prod', [event('MASTER_DOWN', 'critical'), event('REMEDIATION_FAILED', 'critical')]);
-    metrics.countDeliveryFailures('prod');
-    metrics.countDeliveryFailures('prod', 2);
+    metrics.countEvents('prod', [event('DELIVERY_FAILED', 'critical'), event('DELIVERY_FAILED', 'critical')]);
+    metrics.countEvents('prod', [event('DELIVERY_FAILED', 'critical')]);
     const text = await metrics.registry.metrics();
     assert.equal(
       sample(text, METRIC_NAMES.events, 'cluster="prod",type="MASTER_DOWN",severity="critical"'),
@@ -83,6 +83,10 @@ describe('Prometheus metrics of watch', () => {
     );
     assert.equal(sample(text, METRIC_NAMES.remediationFailures, 'cluster="prod"'), 1);
     assert.equal(sample(text, METRIC_NAMES.deliveryFailures, 'cluster="prod"'), 3);
+    assert.equal(
+      sample(text, METRIC_NAMES.events, 'cluster="prod",type="DELIVERY_FAILED",severity="critical"'),
+      3,
+    );
   });
 
   it('is healthy while every cluster was observed within the limit, and names the overdue ones', () => {

@@ -140,6 +140,7 @@ describe('deliverCluster: one delivery round of a cluster', () => {
     const { events } = await store.events({ cluster: CLUSTER });
     const failed = events.filter((event) => event.type === 'DELIVERY_FAILED');
     assert.equal(failed.length, 2);
+    assert.deepEqual(round.recorded, failed, 'the round returns the DELIVERY_FAILED events it recorded');
     assert.deepEqual(
       failed.map((event) => event.facts.eventType),
       ['MASTER_DOWN', 'FAILOVER_COMPLETED'],

@@ -97,6 +97,24 @@ describe('startMonitorLoop with a fake watch, notifiers and the memory store', (
     assert.throws(() => loop.monitor('nope'), /no cluster named nope/);
   });
 
+  it('tells onEvents of the DELIVERY_FAILED it records for a channel that refuses for good', async () => {
+    const t = loopOptions(clusterConfig());
+    const refusing = new FakeNotifier('pager', () => ({ kind: 'failed', reason: 'topic does not exist' }));
+    const loop = startMonitorLoop({ ...t.options, notifiers: notifiersOf(refusing, t.team) });
+    await loop.ready;
+    for (const shot of t.shots) await t.feed(loop, shot);
+    const told = () => t.told.flat().map((event) => event.type);
+    await until(() => told().filter((type) => type === 'DELIVERY_FAILED').length === 2);
+    await loop.close();
+    // When a round runs against the judging is timing; what onEvents hears is not.
+    assert.deepEqual(told().sort(), [
+      'DELIVERY_FAILED',
+      'DELIVERY_FAILED',
+      'FAILOVER_COMPLETED',
+      'MASTER_DOWN',
+    ]);
+  });
+
   it('carries out a planned restart with the executor and records its outcome once', async () => {
     const executor = new FakeExecutor();
     const cluster = clusterConfig({ remediation: { enabled: true, settleMs: 5000 } });

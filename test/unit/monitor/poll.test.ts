@@ -64,6 +64,37 @@ describe('runPoll: one scheduled tick of one cluster', () => {
     assert.equal(results[29]?.snapshot.master?.address, '10.0.0.12');
   });
 
+  it('returns the DELIVERY_FAILED it recorded in its events, so that the function counts the failure', async () => {
+    const store = new MemoryStore();
+    const clock = new Clock();
+    const cluster = clusterConfig();
+    const monitor = monitorOf(cluster, store, clock);
+    const shots = failover();
+    const refusing = new FakeNotifier('pager', () => ({ kind: 'failed', reason: 'topic does not exist' }));
+    const observer = {
+      observe: async (): Promise<Snapshot> => {
+        const shot = shots.shift();
+        assert.ok(shot);
+        clock.after(shot);
+        return shot;
+      },
+    };
+    const types: string[] = [];
+    while (shots.length > 0) {
+      const result = await runPoll({
+        cluster,
+        monitor,
+        observer,
+        store,
+        notifiers: notifiersOf(refusing, new FakeNotifier('team')),
+        owner: 'lambda-1',
+        now: clock.now,
+      });
+      types.push(...result.events.map((event) => event.type));
+    }
+    assert.deepEqual(types, ['MASTER_DOWN', 'DELIVERY_FAILED', 'FAILOVER_COMPLETED', 'DELIVERY_FAILED']);
+  });
+
   it('delivers what an earlier poll left pending, and fails when the observation fails, writing nothing', async () => {
     const store = new MemoryStore();
     const clock = new Clock();
