@@ -1,8 +1,9 @@
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
 import type { MasterRegistration, Snapshot } from '../observe/snapshot.ts';
 import { advanceCondition } from './condition.ts';
 import { identityOf } from './describe.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
 import type { DetectionPolicy } from './policy.ts';
 

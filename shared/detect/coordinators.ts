@@ -1,7 +1,8 @@
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
 import type { ServerStatus } from '../observe/server-status.ts';
 import type { CoordinatorObservation, Snapshot } from '../observe/snapshot.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
 import { type DetectionPolicy, lasted } from './policy.ts';
 import type { Condition, CoordinatorTrack } from './state.ts';

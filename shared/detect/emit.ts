@@ -124,5 +124,3 @@ function applyToIncidents(
   }
   if (notifiedAt !== null) incident.lastNotifiedAt = notifiedAt;
 }
-
-export { incidentKeyOf, iso };

@@ -1,5 +1,6 @@
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import type { DetectionPolicy } from './policy.ts';
 
 /** What a leadership change means for flapping: page it, or record it without paging. */

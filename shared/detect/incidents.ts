@@ -1,6 +1,7 @@
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
 import { applied, type CommandResult, checkText, rejected } from './command.ts';
-import { type Context, emit, type IncidentEffect, iso, KEY_SEGMENT, timeContext } from './emit.ts';
+import { type Context, emit, type IncidentEffect, KEY_SEGMENT, timeContext } from './emit.ts';
 import type { DetectorState, Incident, IncidentKind } from './state.ts';
 
 const MAX_BY_LENGTH = 200;

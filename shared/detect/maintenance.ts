@@ -1,7 +1,8 @@
+import { iso } from '../events/build.ts';
 import type { FactsByType } from '../events/facts.ts';
 import { formatDuration } from '../events/format.ts';
 import { applied, type CommandResult, checkText, checkTime, rejected } from './command.ts';
-import { type Context, emit, iso, timeContext } from './emit.ts';
+import { type Context, emit, timeContext } from './emit.ts';
 import { remind } from './incidents.ts';
 import type { DetectorState, MaintenanceWindow } from './state.ts';
 

@@ -1,7 +1,8 @@
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
 import type { MasterRegistration } from '../observe/snapshot.ts';
 import { identityOf, masterFacts, nameOf } from './describe.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import { countLeadershipChange, startEpisode } from './flapping.ts';
 import { resolveOrNotice } from './incidents.ts';
 import type { DetectionPolicy } from './policy.ts';

@@ -1,7 +1,8 @@
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { identityOf, masterFacts, nameOf, sameIdentity } from './describe.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import { openIncident, openOrUpdate, resolveOrNotice } from './incidents.ts';
 import { type DetectionPolicy, sessionTimeoutFor } from './policy.ts';
 import type { AbsentMaster, MasterRecord } from './state.ts';

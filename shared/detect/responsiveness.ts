@@ -1,8 +1,9 @@
+import { iso } from '../events/build.ts';
 import { formatClock, formatDuration } from '../events/format.ts';
 import type { ServerStatusKind } from '../observe/server-status.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { identityOf, nameOf } from './describe.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import { openOrUpdate, resolveOrNotice } from './incidents.ts';
 import { type DetectionPolicy, lasted, sessionTimeoutFor } from './policy.ts';
 import type { PresentMaster, Responsiveness } from './state.ts';

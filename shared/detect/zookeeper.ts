@@ -1,9 +1,10 @@
+import { iso } from '../events/build.ts';
 import type { FactsByType, ZooKeeperServerFacts } from '../events/facts.ts';
 import { formatDuration } from '../events/format.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { ZooKeeperServerObservation } from '../observe/zookeeper-servers.ts';
 import { advanceCondition } from './condition.ts';
-import { type Context, emit, iso } from './emit.ts';
+import { type Context, emit } from './emit.ts';
 import { openOrUpdate, resolveKey } from './incidents.ts';
 import type { DetectionPolicy } from './policy.ts';
 import type { ZooKeeperLevel, ZooKeeperTrack } from './state.ts';

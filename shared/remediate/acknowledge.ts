@@ -1,5 +1,5 @@
 import { type CommandError, checkText } from '../detect/command.ts';
-import { iso } from '../detect/emit.ts';
+import { iso } from '../events/build.ts';
 import type { MonitorEvent } from '../events/types.ts';
 import { makeEvent } from './plan-events.ts';
 import { cloneRemediationState, type RemediationState } from './remediation-state.ts';

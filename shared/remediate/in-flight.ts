@@ -1,4 +1,4 @@
-import { iso } from '../detect/emit.ts';
+import { iso } from '../events/build.ts';
 import { formatDuration } from '../events/format.ts';
 import type { MonitorEvent } from '../events/types.ts';
 import { pagedBy } from './needs.ts';

@@ -1,5 +1,5 @@
-import { incidentKeyOf, iso } from '../detect/emit.ts';
 import type { DetectorState } from '../detect/state.ts';
+import { incidentKeyOf, iso } from '../events/build.ts';
 import type { MonitorEvent } from '../events/types.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import { activeWindow } from './cluster-view.ts';
