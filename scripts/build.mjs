@@ -26,6 +26,12 @@ execFileSync(
 const PROTO = join(root, 'shared/dremio/coordination.proto');
 copyFileSync(PROTO, join(dist, 'shared/dremio/coordination.proto'));
 
+// infra/functions.ts, loaded from the sources through tsx (a dev dependency, present wherever the
+// package is built), holds the bundling options the construct uses too.
+const { register } = await import('tsx/esm/api');
+register();
+const { functionBuildOptions, REQUIRE_BANNER } = await import('../infra/functions.ts');
+
 const cli = join(dist, 'cli-bundle');
 await build({
   entryPoints: [join(root, 'cli/run.ts')],
@@ -37,19 +43,13 @@ await build({
   target: 'node20',
   // level (under dynalite, the embedded store) loads native bindings: resolved from node_modules.
   external: ['dynalite'],
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
+  banner: { js: REQUIRE_BANNER },
   logLevel: 'warning',
 });
 copyFileSync(PROTO, join(cli, 'coordination.proto'));
 
-// The Lambda functions, bundled with the construct's own options (infra/functions.ts, loaded from
-// the sources through tsx, a dev dependency present wherever the package is built), so that the
-// compiled construct deploys them without esbuild.
-const { register } = await import('tsx/esm/api');
-register();
-const { functionBuildOptions } = await import('../infra/functions.ts');
+// The Lambda functions, bundled with the construct's own options, so that the compiled construct
+// deploys them without esbuild.
 for (const entry of ['monitor', 'remediate']) {
   const out = join(dist, 'lambda', entry);
   await build(functionBuildOptions(entry, out));
