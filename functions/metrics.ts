@@ -1,6 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MonitorEvent } from '../shared/events/types.ts';
-import type { Snapshot } from '../shared/observe/snapshot.ts';
+import { gaugesOf, type Snapshot } from '../shared/observe/snapshot.ts';
 import { METRICS, type MetricSet } from './contract.ts';
 
 /**
@@ -12,25 +12,13 @@ import { METRICS, type MetricSet } from './contract.ts';
 /** What one observation shows: probe duration, master up, coordinators up, executors, ZooKeeper (`full` only). */
 export function emitSnapshotMetrics(metrics: Metrics, snapshot: Snapshot, set: MetricSet): void {
   if (set === 'minimal') return;
-  const master = snapshot.master;
-  const masterAnswers =
-    master !== null &&
-    snapshot.masters.length === 1 &&
-    snapshot.coordinators.some((node) => node.address === master.address && node.http.kind === 'ok');
+  const gauges = gaugesOf(snapshot);
   metrics.addDimension('cluster', snapshot.cluster);
   metrics.addMetric(METRICS.probeDuration, MetricUnit.Milliseconds, snapshot.durationMs);
-  metrics.addMetric(METRICS.masterUp, MetricUnit.Count, masterAnswers ? 1 : 0);
-  metrics.addMetric(
-    METRICS.coordinatorsUp,
-    MetricUnit.Count,
-    snapshot.coordinators.filter((node) => node.http.kind === 'ok').length,
-  );
-  metrics.addMetric(METRICS.executors, MetricUnit.Count, snapshot.executors.count);
-  metrics.addMetric(
-    METRICS.zookeeperServersServing,
-    MetricUnit.Count,
-    snapshot.zookeeper.servers.filter((server) => server.serving).length,
-  );
+  metrics.addMetric(METRICS.masterUp, MetricUnit.Count, gauges.masterUp);
+  metrics.addMetric(METRICS.coordinatorsUp, MetricUnit.Count, gauges.coordinatorsUp);
+  metrics.addMetric(METRICS.executors, MetricUnit.Count, gauges.executors);
+  metrics.addMetric(METRICS.zookeeperServersServing, MetricUnit.Count, gauges.zookeeperServersServing);
   metrics.publishStoredMetrics();
 }
 

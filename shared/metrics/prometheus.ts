@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { MonitorEvent } from '../events/types.ts';
-import type { Snapshot } from '../observe/snapshot.ts';
+import { gaugesOf, type Snapshot } from '../observe/snapshot.ts';
 
 /**
  * The Prometheus metrics of a long-running `watch`: the meanings of the Lambda's CloudWatch metrics
@@ -126,16 +126,12 @@ export class MonitorMetrics {
   observeSnapshot(snapshot: Snapshot): void {
     const cluster = snapshot.cluster;
     const labels = { cluster };
-    const master = snapshot.master;
-    // The Lambda's MasterUp: one master registered, and it answers OK.
-    const masterAnswers =
-      master !== null &&
-      snapshot.masters.length === 1 &&
-      snapshot.coordinators.some((node) => node.address === master.address && node.http.kind === 'ok');
-    this.#masterUp.set(labels, masterAnswers ? 1 : 0);
-    this.#coordinatorsUp.set(labels, snapshot.coordinators.filter((node) => node.http.kind === 'ok').length);
-    this.#executors.set(labels, snapshot.executors.count);
-    this.#zookeeperServing.set(labels, snapshot.zookeeper.servers.filter((server) => server.serving).length);
+    // The same counts as the Lambda's CloudWatch metrics.
+    const gauges = gaugesOf(snapshot);
+    this.#masterUp.set(labels, gauges.masterUp);
+    this.#coordinatorsUp.set(labels, gauges.coordinatorsUp);
+    this.#executors.set(labels, gauges.executors);
+    this.#zookeeperServing.set(labels, gauges.zookeeperServersServing);
     this.#duration.set(labels, snapshot.durationMs / 1000);
     const now = this.#now();
     this.#lastObservation.set(cluster, now);

@@ -110,3 +110,27 @@ export function healthOf(snapshot: Snapshot): SnapshotHealth {
   }
   return 'healthy';
 }
+
+/** The counts the monitor's metrics report of one snapshot (CloudWatch and Prometheus alike). */
+export interface SnapshotGauges {
+  /** 1 when one master is registered and answers OK, else 0. */
+  readonly masterUp: 0 | 1;
+  readonly coordinatorsUp: number;
+  readonly executors: number;
+  readonly zookeeperServersServing: number;
+}
+
+/** The metric counts of a snapshot. Pure. */
+export function gaugesOf(snapshot: Snapshot): SnapshotGauges {
+  const master = snapshot.master;
+  const masterAnswers =
+    master !== null &&
+    snapshot.masters.length === 1 &&
+    snapshot.coordinators.some((node) => node.address === master.address && node.http.kind === 'ok');
+  return {
+    masterUp: masterAnswers ? 1 : 0,
+    coordinatorsUp: snapshot.coordinators.filter((node) => node.http.kind === 'ok').length,
+    executors: snapshot.executors.count,
+    zookeeperServersServing: snapshot.zookeeper.servers.filter((server) => server.serving).length,
+  };
+}
