@@ -13,6 +13,19 @@ import {
   notifiersOf,
 } from '../../support/orchestration.ts';
 
+/** An observer that hands out the scripted snapshots in order, moving the clock to each. */
+function scripted(shots: Snapshot[], clock: Clock, asked: (cluster: { name: string }) => void = () => {}) {
+  return {
+    observe: async (cluster: { name: string }): Promise<Snapshot> => {
+      asked(cluster);
+      const shot = shots.shift();
+      assert.ok(shot);
+      clock.after(shot);
+      return shot;
+    },
+  };
+}
+
 describe('runPoll: one scheduled tick of one cluster', () => {
   it('observes, judges, commits and delivers in the same poll what it recorded', async () => {
     const store = new MemoryStore();
@@ -21,15 +34,7 @@ describe('runPoll: one scheduled tick of one cluster', () => {
     const monitor = monitorOf(cluster, store, clock);
     const shots = failover();
     const observed: string[] = [];
-    const observer = {
-      observe: async (asked: { name: string }): Promise<Snapshot> => {
-        observed.push(asked.name);
-        const shot = shots.shift();
-        assert.ok(shot);
-        clock.after(shot);
-        return shot;
-      },
-    };
+    const observer = scripted(shots, clock, (asked) => observed.push(asked.name));
     const pager = new FakeNotifier('pager');
     const team = new FakeNotifier('team');
     const results: PollResult[] = [];
@@ -71,14 +76,7 @@ describe('runPoll: one scheduled tick of one cluster', () => {
     const monitor = monitorOf(cluster, store, clock);
     const shots = failover();
     const refusing = new FakeNotifier('pager', () => ({ kind: 'failed', reason: 'topic does not exist' }));
-    const observer = {
-      observe: async (): Promise<Snapshot> => {
-        const shot = shots.shift();
-        assert.ok(shot);
-        clock.after(shot);
-        return shot;
-      },
-    };
+    const observer = scripted(shots, clock);
     const types: string[] = [];
     while (shots.length > 0) {
       const result = await runPoll({
@@ -102,14 +100,7 @@ describe('runPoll: one scheduled tick of one cluster', () => {
     const monitor = monitorOf(cluster, store, clock);
     const shots = failover();
     const pager = new FakeNotifier('pager', () => ({ kind: 'retry', reason: 'throttled' }));
-    const observer = {
-      observe: async (): Promise<Snapshot> => {
-        const shot = shots.shift();
-        assert.ok(shot);
-        clock.after(shot);
-        return shot;
-      },
-    };
+    const observer = scripted(shots, clock);
     for (let i = 0; i < 8; i++) {
       await runPoll({
         cluster,
