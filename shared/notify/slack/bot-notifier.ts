@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { IncidentAction } from '../../events/types.ts';
+import { type HttpExchange, postJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
-import { postJson, type SlackExchange } from './http.ts';
-import { redact } from './redact.ts';
+import { redact } from '../redact.ts';
 import { renderSlackMessage, renderSlackResolvedParent } from './render.ts';
 
 export interface SlackBotNotifierOptions {
@@ -155,7 +155,7 @@ export class SlackBotNotifier implements Notifier {
  * `ratelimited` (or HTTP 429) and unknown errors retry, token and channel problems fail, and a
  * refused message (`invalid_blocks`...) fails as a bug.
  */
-export function classifyApiAnswer(method: string, exchange: SlackExchange): SlackApiResult {
+export function classifyApiAnswer(method: string, exchange: HttpExchange): SlackApiResult {
   const error = (code: string, outcome: DeliveryOutcome): SlackApiResult => ({
     kind: 'error',
     error: code,

@@ -5,8 +5,6 @@ export {
   SlackBotNotifier,
   type SlackBotNotifierOptions,
 } from './bot-notifier.ts';
-export { parseRetryAfter, type SlackExchange } from './http.ts';
-export { redact } from './redact.ts';
 export {
   escapeSlack,
   renderSlackMessage,

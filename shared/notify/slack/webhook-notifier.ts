@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
+import { excerptOf, type HttpExchange, postJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
-import { postJson, type SlackExchange } from './http.ts';
-import { redact } from './redact.ts';
+import { redact } from '../redact.ts';
 import { renderSlackMessage } from './render.ts';
 
 export interface SlackWebhookNotifierOptions {
@@ -15,7 +15,6 @@ export interface SlackWebhookNotifierOptions {
 }
 
 const BODY_LIMIT_BYTES = 4096;
-const EXCERPT_CHARS = 100;
 
 /** What Slack's incoming webhooks answer, and what each answer asks of the operator. */
 const REVOKED = "the webhook URL is revoked or wrong; fix the channel's secret";
@@ -87,7 +86,7 @@ export class SlackWebhookNotifier implements Notifier {
  * What an answer of a Slack webhook means: 2xx delivered; 429 (with Retry-After), 408, 5xx,
  * timeouts and network errors are worth retrying; any other answer will never work as configured.
  */
-export function classifyWebhookAnswer(exchange: SlackExchange): DeliveryOutcome {
+export function classifyWebhookAnswer(exchange: HttpExchange): DeliveryOutcome {
   switch (exchange.kind) {
     case 'timeout':
       return { kind: 'retry', reason: `Slack webhook did not answer within ${exchange.timeoutMs} ms` };
@@ -133,12 +132,6 @@ function classifyStatus(status: number, body: string, retryAfterMs?: number): De
     };
   }
   return { kind: 'retry', reason: `Slack answered an unexpected ${answer}` };
-}
-
-/** Slack's webhook answers are one short word (`no_service`); keep one line of anything else. */
-function excerptOf(body: string): string {
-  const line = body.replace(/\s+/g, ' ').trim();
-  return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS)}…` : line;
 }
 
 function isHttpUrl(value: unknown): value is string {

@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { MockAgent } from 'undici';
+import { type HttpExchange, parseRetryAfter } from '../../../shared/notify/http.ts';
 import type { DeliveryOutcome } from '../../../shared/notify/notifier.ts';
+import { redact } from '../../../shared/notify/redact.ts';
 import {
   classifyApiAnswer,
   classifyWebhookAnswer,
-  parseRetryAfter,
-  redact,
   SlackBotNotifier,
-  type SlackExchange,
   SlackWebhookNotifier,
 } from '../../../shared/notify/slack/index.ts';
 import { sampleContext, sampleEvent } from '../../support/notify-events.ts';
 
-const answered = (statusCode: number, body = '', retryAfterMs?: number): SlackExchange => ({
+const answered = (statusCode: number, body = '', retryAfterMs?: number): HttpExchange => ({
   kind: 'answered',
   statusCode,
   body,
@@ -129,7 +128,7 @@ describe('classifyWebhookAnswer', () => {
   });
 
   it('retries timeouts, network errors and cancellations', () => {
-    const cases: SlackExchange[] = [
+    const cases: HttpExchange[] = [
       { kind: 'timeout', timeoutMs: 5000 },
       { kind: 'failed', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' },
       { kind: 'failed', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND hooks.slack.com' },
@@ -149,7 +148,7 @@ describe('classifyWebhookAnswer', () => {
 
 describe('classifyApiAnswer', () => {
   const ok = (body: unknown) => answered(200, JSON.stringify(body));
-  const cases: Array<[string, SlackExchange, 'ok' | DeliveryOutcome['kind']]> = [
+  const cases: Array<[string, HttpExchange, 'ok' | DeliveryOutcome['kind']]> = [
     ['ok', ok({ ok: true, ts: '1.2' }), 'ok'],
     ['ok:false ratelimited', ok({ ok: false, error: 'ratelimited' }), 'retry'],
     ['HTTP 429', answered(429, '{"ok":false,"error":"ratelimited"}', 3000), 'retry'],

@@ -1,12 +1,13 @@
-import { type Dispatcher, httpRequest } from '../../http/undici.ts';
+import { type Dispatcher, httpRequest } from '../http/undici.ts';
+import type { DeliveryOutcome } from './notifier.ts';
 import { redact } from './redact.ts';
 
-/** The raw result of one POST to Slack, before it means anything. Messages are already redacted. */
-export type SlackExchange =
+/** The raw result of one POST to a notification service (Slack, PagerDuty, a webhook...), before it means anything. Messages are already redacted. */
+export type HttpExchange =
   | {
       readonly kind: 'answered';
       readonly statusCode: number;
-      /** Retry-After in ms, when Slack said (seconds or an HTTP date). */
+      /** Retry-After in ms, when the service said (seconds or an HTTP date). */
       readonly retryAfterMs?: number;
       readonly body: string;
     }
@@ -29,7 +30,7 @@ export interface PostJsonOptions {
 }
 
 /** One POST of a JSON body, bounded by `timeoutMs` (connect, answer and body together). */
-export async function postJson(options: PostJsonOptions): Promise<SlackExchange> {
+export async function postJson(options: PostJsonOptions): Promise<HttpExchange> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
   try {
     const response = await httpRequest(options.url, {
@@ -39,7 +40,7 @@ export async function postJson(options: PostJsonOptions): Promise<SlackExchange>
       headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
       body: JSON.stringify(options.body),
     });
-    // Redacted before anything shortens it: Slack or a proxy may echo the URL or the token.
+    // Redacted before anything shortens it: the service or a proxy may echo the URL or the token.
     const body = redact(await readCapped(response.body, options.bodyLimitBytes), options.secrets);
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     return {
@@ -111,4 +112,64 @@ function errorMessage(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return (messages.join(': ') || String(error)).replace(/\s+/g, ' ');
+}
+
+const EXCERPT_CHARS = 100;
+
+/** One line of an answer's body, at most EXCERPT_CHARS characters. */
+export function excerptOf(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS)}…` : line;
+}
+
+export interface AnswerClassification {
+  /** Who answered, for people: `PagerDuty`, `Alertmanager`, `the webhook`. */
+  readonly service: string;
+  /** What to tell the operator about a 4xx (other than 408 and 429) or a redirect: it will never work as sent. */
+  readonly rejected: (status: number, excerpt: string) => string;
+}
+
+/**
+ * The meaning of one exchange with an HTTP notification service, for the services that follow HTTP's
+ * own rules: 2xx delivered; 429 (with Retry-After), 408, 5xx, timeouts, cancellations and network
+ * errors are worth retrying; any other 4xx and a redirect will never work as configured. Channels
+ * whose service answers in its own way (Slack's Web API answers 200 with `ok: false`) classify
+ * their answers themselves.
+ */
+export function classifyAnswer(exchange: HttpExchange, how: AnswerClassification): DeliveryOutcome {
+  const { service } = how;
+  switch (exchange.kind) {
+    case 'timeout':
+      return { kind: 'retry', reason: `${service} did not answer within ${exchange.timeoutMs} ms` };
+    case 'cancelled':
+      return {
+        kind: 'retry',
+        reason: `${service}: the attempt was cancelled by the caller (${exchange.why})`,
+      };
+    case 'failed':
+      return { kind: 'retry', reason: `${service} not reachable (${exchange.code}): ${exchange.message}` };
+    case 'answered': {
+      const { statusCode: status, retryAfterMs } = exchange;
+      const excerpt = excerptOf(exchange.body);
+      const answer = `${status}${excerpt ? ` ${excerpt}` : ''}`;
+      if (status >= 200 && status < 300) return { kind: 'delivered' };
+      if (status === 429) {
+        const wait =
+          retryAfterMs === undefined ? '' : `; it asked to wait ${Math.round(retryAfterMs / 1000)} s`;
+        return {
+          kind: 'retry',
+          reason: `${service} rate-limited the delivery (${answer})${wait}`,
+          ...(retryAfterMs === undefined ? {} : { afterMs: retryAfterMs }),
+        };
+      }
+      if (status === 408 || status >= 500)
+        return { kind: 'retry', reason: `${service} answered ${answer}: its side failed` };
+      if (status >= 300 && status < 500)
+        return {
+          kind: 'failed',
+          reason: `${service} refused the delivery (${answer}): ${how.rejected(status, excerpt)}`,
+        };
+      return { kind: 'retry', reason: `${service} answered an unexpected ${answer}` };
+    }
+  }
 }
