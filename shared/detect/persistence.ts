@@ -14,14 +14,27 @@ const VOLATILE_KEYS = new Set([
   'lastAnsweredAt',
 ]);
 
-function material(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(material);
-  if (value === null || typeof value !== 'object') return value;
-  const kept: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (!VOLATILE_KEYS.has(key)) kept[key] = material(inner);
+/** Own keys that count: not bookkeeping, and not undefined (which a stored state never holds). */
+function materialKeys(value: Record<string, unknown>): string[] {
+  return Object.keys(value).filter((key) => !VOLATILE_KEYS.has(key) && value[key] !== undefined);
+}
+
+/**
+ * Whether two plain JSON values are equal once bookkeeping keys are set aside, at any depth. It walks
+ * both without copying: a watch compares every cluster's state every second.
+ */
+function sameMaterial(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => sameMaterial(item, b[index]));
   }
-  return kept;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = materialKeys(left);
+  if (keys.length !== materialKeys(right).length) return false;
+  return keys.every((key) => Object.hasOwn(right, key) && sameMaterial(left[key], right[key]));
 }
 
 /**
@@ -31,5 +44,5 @@ function material(value: unknown): unknown {
  */
 export function isMaterialChange(previous: DetectorState | null, next: DetectorState): boolean {
   if (previous === null) return true;
-  return JSON.stringify(material(previous)) !== JSON.stringify(material(next));
+  return !sameMaterial(previous, next);
 }

@@ -32,3 +32,24 @@ export function httpRequest(
     path: `${target.pathname}${target.search}`,
   });
 }
+
+/** A time limit for one exchange: its signal, and `clear()` once the exchange is settled. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  clear(): void;
+}
+
+/**
+ * A signal that aborts with a `TimeoutError` after `ms`. Unlike `AbortSignal.timeout`, a settled
+ * exchange clears its timer, so hundreds of probes a second leave no timers behind that fire later
+ * and build an error nobody reads.
+ */
+export function deadlineAfter(ms: number): Deadline {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
+    ms,
+  );
+  timer.unref?.();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}

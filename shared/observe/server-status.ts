@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, httpRequest } from '../http/undici.ts';
+import { Agent, type Dispatcher, deadlineAfter, httpRequest } from '../http/undici.ts';
 
 /** What `GET /apiv2/server_status` told us about one coordinator (docs/dremio-ha.md#server-status). */
 export type ServerStatus =
@@ -40,6 +40,15 @@ const TIMEOUT_CODES = new Set([
   'TimeoutError',
   'AbortError',
 ]);
+/**
+ * How long a connection is kept for the next probe. Probes come every second or so, and Jetty (Dremio's
+ * web server) keeps an idle connection 30 s by default, so reusing it spares a TCP (and TLS) handshake,
+ * a socket and undici's connection objects per probe, which are most of what a watch of many clusters
+ * allocates. A server that announces a shorter `Keep-Alive: timeout` is obeyed.
+ */
+const KEEP_ALIVE_MS = 10_000;
+/** What a kept connection that the server closed meanwhile fails with: one fresh connection settles it. */
+const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/;
 
 /** Turns one exchange into what it means for Dremio. Pure: the HTTP adapter below does the I/O. */
@@ -101,7 +110,7 @@ export class ServerStatusClient {
       options.dispatcher ??
       new Agent({
         connect: { timeout: options.connectTimeoutMs ?? 1000, ...(options.ca ? { ca: options.ca } : {}) },
-        keepAliveTimeout: 500,
+        keepAliveTimeout: KEEP_ALIVE_MS,
         connections: 4,
       });
   }
@@ -125,7 +134,30 @@ export class ServerStatusClient {
   }
 
   async #exchange(url: URL, timeoutMs: number, signal?: AbortSignal): Promise<HttpExchange> {
-    const deadline = AbortSignal.timeout(timeoutMs);
+    const { signal: deadline, clear } = deadlineAfter(timeoutMs);
+    try {
+      return await this.#attemptTwice(url, deadline, signal);
+    } finally {
+      clear();
+    }
+  }
+
+  async #attemptTwice(url: URL, deadline: AbortSignal, signal?: AbortSignal): Promise<HttpExchange> {
+    const first = await this.#attempt(url, deadline, signal);
+    // A kept connection the node closed (it restarted, or dropped idle connections) fails at once;
+    // the same GET on a new connection says what the node says now: an answer, or a refusal.
+    if (
+      first.kind === 'failed' &&
+      STALE_CONNECTION_CODES.has(first.code) &&
+      !deadline.aborted &&
+      !signal?.aborted
+    ) {
+      return this.#attempt(url, deadline, signal);
+    }
+    return first;
+  }
+
+  async #attempt(url: URL, deadline: AbortSignal, signal?: AbortSignal): Promise<HttpExchange> {
     try {
       const response = await httpRequest(url, {
         method: 'GET',

@@ -92,3 +92,70 @@ describe('server_status over http, answers that are not Dremio', () => {
     await client.close();
   });
 });
+
+describe('server_status keeps its connection between probes', () => {
+  let server: Server;
+  let base = '';
+  let connections = 0;
+  /**
+   * Close a connection when its second request arrives, unanswered: the race of a server closing an
+   * idle connection just as the next probe is sent on it.
+   */
+  let dropSecondRequest = false;
+  const answered = new WeakSet<object>();
+  before(async () => {
+    server = createHttpServer((request, response) => {
+      if (dropSecondRequest && answered.has(request.socket)) return request.socket.destroy();
+      answered.add(request.socket);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('"OK"');
+    });
+    server.keepAliveTimeout = 30_000;
+    server.on('connection', () => {
+      connections += 1;
+    });
+    base = `http://127.0.0.1:${await listen(server)}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('probes a node every second over one connection, as Jetty allows', async () => {
+    const client = new ServerStatusClient();
+    connections = 0;
+    for (let round = 0; round < 3; round += 1) {
+      assert.equal((await client.probe(base)).kind, 'ok');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    assert.equal(connections, 1);
+    await client.close();
+  });
+
+  it('answers ok when the node closed the kept connection meanwhile (one fresh connection, no false failure)', async () => {
+    const client = new ServerStatusClient();
+    dropSecondRequest = true;
+    try {
+      connections = 0;
+      for (let round = 0; round < 4; round += 1) {
+        assert.equal((await client.probe(base)).kind, 'ok', `round ${round}`);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      assert.ok(connections >= 4, `every round needed a new connection (${connections})`);
+    } finally {
+      dropSecondRequest = false;
+      await client.close();
+    }
+  });
+
+  it('says refused once the node is gone, not unreachable', async () => {
+    const gone = createHttpServer((_request, response) => response.end('"OK"'));
+    gone.keepAliveTimeout = 30_000;
+    const port = await listen(gone);
+    const client = new ServerStatusClient();
+    assert.equal((await client.probe(`http://127.0.0.1:${port}`)).kind, 'ok');
+    gone.closeAllConnections();
+    await new Promise((resolve) => gone.close(resolve));
+    assert.equal((await client.probe(`http://127.0.0.1:${port}`)).kind, 'refused');
+    await client.close();
+  });
+});

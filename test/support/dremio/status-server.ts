@@ -21,7 +21,8 @@ export class StatusServer {
 
   async listen(host: string, port: number): Promise<number> {
     const server = createServer((request, response) => this.#handle(request, response));
-    server.keepAliveTimeout = 1000;
+    // Jetty's default idle timeout: a monitor that probes every second keeps its connection.
+    server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
