@@ -28,6 +28,12 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user and system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function idleBaseline(): Promise<number> {
   const idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -114,6 +120,7 @@ try {
   const gauge = (name: string) =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1024 / 1024;
   const { rssMb, peakMb } = memoryOf(watch.pid as number);
+  const cpuShare = cpuSecondsOf(watch.pid as number) / ((Date.now() - started) / 1000);
   watch.kill('SIGTERM');
   await once(watch, 'exit');
   console.log(
@@ -123,6 +130,7 @@ try {
       `${(peakMb / baselineMb).toFixed(1)} x an idle node (${baselineMb.toFixed(0)} MB); ` +
       `heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, ` +
       `external ${gauge('nodejs_external_memory_bytes').toFixed(0)} MB; ` +
+      `CPU ${(cpuShare * 100).toFixed(1)}% of one core; ` +
       `${up} of ${CLUSTERS} masters up in /metrics; ${errors} error lines`,
   );
 } finally {

@@ -1,6 +1,7 @@
 import type { MonitorEvent } from '../shared/events/types.ts';
 import { Agent } from '../shared/http/undici.ts';
 import { startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
+import { keepYoungGenerationSmall } from '../shared/monitor/young-generation.ts';
 import { buildNotifiers } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { isDeadLocalOwner, localOwner } from '../shared/record/local-owner.ts';
@@ -65,6 +66,7 @@ export function watchSettings(argv: readonly string[]) {
 export function watchCommand(argv: readonly string[]): Promise<number> {
   return runCommand('watch', USAGE, async () => {
     const { values, intervalMs, clockMs, metricsListen } = watchSettings(argv);
+    keepYoungGenerationSmall();
     const config = await loadConfig(values.config);
     const clusters = selectClusters(config, values.cluster);
     // Bound before anything else opens, so that a taken address fails the start, not a scrape later.

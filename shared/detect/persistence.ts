@@ -14,27 +14,33 @@ const VOLATILE_KEYS = new Set([
   'lastAnsweredAt',
 ]);
 
-/** Own keys that count: not bookkeeping, and not undefined (which a stored state never holds). */
-function materialKeys(value: Record<string, unknown>): string[] {
-  return Object.keys(value).filter((key) => !VOLATILE_KEYS.has(key) && value[key] !== undefined);
+function counts(value: Record<string, unknown>, key: string): boolean {
+  return Object.hasOwn(value, key) && !VOLATILE_KEYS.has(key) && value[key] !== undefined;
 }
 
 /**
- * Whether two plain JSON values are equal once bookkeeping keys are set aside, at any depth. It walks
- * both without copying: a watch compares every cluster's state every second.
+ * Whether two plain JSON values are equal once bookkeeping keys are set aside, at any depth. Plain
+ * loops, no copies and no key arrays: a watch compares every cluster's state every second.
  */
 function sameMaterial(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, index) => sameMaterial(item, b[index]));
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index += 1) if (!sameMaterial(a[index], b[index])) return false;
+    return true;
   }
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  const keys = materialKeys(left);
-  if (keys.length !== materialKeys(right).length) return false;
-  return keys.every((key) => Object.hasOwn(right, key) && sameMaterial(left[key], right[key]));
+  let unmatched = 0;
+  for (const key in left) {
+    if (!counts(left, key)) continue;
+    if (!counts(right, key) || !sameMaterial(left[key], right[key])) return false;
+    unmatched += 1;
+  }
+  for (const key in right) if (counts(right, key)) unmatched -= 1;
+  return unmatched === 0;
 }
 
 /**

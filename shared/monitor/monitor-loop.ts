@@ -52,6 +52,12 @@ export interface MonitorLoopOptions {
    * process; null leaves them to another (on AWS, the remediate function). @default none
    */
   readonly executorFor?: (cluster: ClusterConfig) => Executor | null;
+  /**
+   * Between the starts of two clusters' watches, so that a process watching many clusters does not
+   * open every ZooKeeper session, connection and first commit at once. The spread never exceeds
+   * half an interval. @default 20
+   */
+  readonly startSpacingMs?: number;
   /** Between verification polls of an action. @default 5000 */
   readonly verifyPollMs?: number;
   /** Every snapshot taken (a change, the interval, a new session), before it is judged. */
@@ -84,8 +90,12 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
   const clocks: NodeJS.Timeout[] = [];
   const monitors = new Map<string, ClusterMonitor>();
   const stopping = new AbortController();
+  const spacingMs = Math.min(
+    options.startSpacingMs ?? 20,
+    intervalMs / 2 / Math.max(1, options.clusters.length),
+  );
 
-  for (const cluster of options.clusters) {
+  for (const [index, cluster] of options.clusters.entries()) {
     const monitor = clusterMonitorFor(cluster, options.store, ...(options.now ? [{ now: options.now }] : []));
     monitors.set(cluster.name, monitor);
     const executor = cluster.remediation.enabled ? (options.executorFor?.(cluster) ?? null) : null;
@@ -153,15 +163,17 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
       return handled;
     };
     watches.push(
-      (options.watch ?? watchCluster)(cluster, options.observer, {
-        intervalMs,
-        onSnapshot: (snapshot, cause) => {
-          latest = snapshot;
-          options.onSnapshot?.(snapshot, cause);
-          decide(monitor.judge(snapshot));
-        },
-        onSessionEvent: (event) => log({ level: 'info', cluster: cluster.name, zookeeperSession: event }),
-      }),
+      startAfter(index * spacingMs, cluster.name, () =>
+        (options.watch ?? watchCluster)(cluster, options.observer, {
+          intervalMs,
+          onSnapshot: (snapshot, cause) => {
+            latest = snapshot;
+            options.onSnapshot?.(snapshot, cause);
+            decide(monitor.judge(snapshot));
+          },
+          onSessionEvent: (event) => log({ level: 'info', cluster: cluster.name, zookeeperSession: event }),
+        }),
+      ),
     );
     clocks.push(
       setInterval(() => {
@@ -186,6 +198,31 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
       stopping.abort();
       // Decisions, deliveries and outcomes under way finish before the caller closes the store.
       while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}
+
+/** A watch begun `delayMs` from now (at once when 0); closing it first means it never begins. */
+function startAfter(delayMs: number, cluster: string, begin: () => Watch): Watch {
+  if (delayMs <= 0) return begin();
+  let watch: Watch | undefined;
+  let cancel: (() => void) | undefined;
+  const ready = new Promise<Snapshot>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cancel = undefined;
+      watch = begin();
+      watch.ready.then(resolve, reject);
+    }, delayMs);
+    cancel = () => {
+      clearTimeout(timer);
+      reject(new Error(`watch of ${cluster} closed before its first snapshot`));
+    };
+  });
+  return {
+    ready,
+    async close() {
+      cancel?.();
+      await watch?.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, deadlineAfter, httpRequest } from '../http/undici.ts';
 
 /** What `GET /apiv2/server_status` told us about one coordinator (docs/dremio-ha.md#server-status). */
@@ -177,23 +178,33 @@ export class ServerStatusClient {
   }
 }
 
-async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(): void },
-): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > BODY_LIMIT_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  return {
-    text: Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8'),
-    truncated: size > BODY_LIMIT_BYTES,
-  };
+/**
+ * The body up to BODY_LIMIT_BYTES. Read through events rather than an async iterator: a watch reads
+ * hundreds of these small answers a second, and the iterator's promises are most of their garbage.
+ */
+function readCapped(body: Readable): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => {
+      body.off('data', onData);
+      resolve({
+        text: Buffer.concat(chunks).subarray(0, BODY_LIMIT_BYTES).toString('utf8'),
+        truncated: size > BODY_LIMIT_BYTES,
+      });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) {
+        body.destroy();
+        finish();
+      }
+    };
+    body.on('data', onData);
+    body.once('end', finish);
+    body.once('error', reject);
+  });
 }
 
 function errorCode(error: unknown, deadline: AbortSignal): string {

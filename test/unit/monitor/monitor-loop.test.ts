@@ -190,3 +190,64 @@ describe('runLoopFor', () => {
     assert.ok(t.fed.closed);
   });
 });
+
+describe('startMonitorLoop starts many clusters one after another', () => {
+  const clusters = ['a', 'b', 'c', 'd'].map((name) => ({ ...clusterConfig(), name }) as ClusterConfig);
+  function recordingWatch(first: Snapshot) {
+    const started: Array<{ name: string; at: number }> = [];
+    const closed: string[] = [];
+    const watch: NonNullable<MonitorLoopOptions['watch']> = (cluster) => {
+      started.push({ name: cluster.name, at: performance.now() });
+      return {
+        ready: Promise.resolve(first),
+        close: async () => {
+          closed.push(cluster.name);
+        },
+      };
+    };
+    return { watch, started, closed };
+  }
+
+  it('spaces the starts (the first at once), in the order of the configuration, and is ready once all are', async () => {
+    const t = loopOptions(clusterConfig());
+    const { watch, started } = recordingWatch(t.shots[0] as Snapshot);
+    const begun = performance.now();
+    const loop = startMonitorLoop({ ...t.options, clusters, watch, startSpacingMs: 40 });
+    assert.deepEqual(
+      started.map((start) => start.name),
+      ['a'],
+    );
+    await loop.ready;
+    assert.deepEqual(
+      started.map((start) => start.name),
+      ['a', 'b', 'c', 'd'],
+    );
+    const last = (started[3]?.at ?? 0) - begun;
+    assert.ok(last >= 110, `the fourth started after three spacings (${last.toFixed(0)} ms)`);
+    await loop.close();
+  });
+
+  it('never spreads the starts over more than half an interval', async () => {
+    const t = loopOptions(clusterConfig());
+    const { watch, started } = recordingWatch(t.shots[0] as Snapshot);
+    const loop = startMonitorLoop({ ...t.options, clusters, watch, startSpacingMs: 60_000, intervalMs: 200 });
+    await loop.ready;
+    assert.equal(started.length, 4);
+    await loop.close();
+  });
+
+  it('a watch closed before its start never starts', async () => {
+    const t = loopOptions(clusterConfig());
+    const { watch, started, closed } = recordingWatch(t.shots[0] as Snapshot);
+    const loop = startMonitorLoop({ ...t.options, clusters, watch, startSpacingMs: 10_000 });
+    loop.ready.catch(() => undefined);
+    await loop.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(
+      started.map((start) => start.name),
+      ['a'],
+    );
+    assert.deepEqual(closed, ['a']);
+    await assert.rejects(loop.ready, /closed before its first snapshot/);
+  });
+});
