@@ -30,7 +30,9 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
 
 /** CPU seconds (user and system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
 function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 

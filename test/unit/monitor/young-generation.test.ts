@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { keepYoungGenerationSmall } from '../../../shared/monitor/young-generation.ts';
 
-const MODULE = new URL('../../../shared/monitor/young-generation.ts', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MODULE = join(ROOT, 'shared', 'monitor', 'young-generation.ts');
 
 /**
  * The young generation's size in a fresh process after a steady allocation like a watch's: many
