@@ -142,6 +142,20 @@ const httpUrl = z
   .refine(isHttpUrl, { error: message('expected an http or https URL without credentials') })
   .meta({ format: 'uri' });
 
+/** A service endpoint: https, or plain http only on this host (a local receiver, a test). */
+function isServiceUrl(value: string): boolean {
+  const url = parseUrl(value);
+  if (url === undefined || !isHttpUrl(value)) return false;
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+const serviceUrl = z
+  .string()
+  .refine(isServiceUrl, {
+    error: message('expected an https URL without credentials (plain http only for localhost)'),
+  })
+  .meta({ format: 'uri' });
+
 const filePath = z
   .string()
   .min(1, { error: message('expected a file path, got an empty string') })
@@ -412,7 +426,7 @@ export const secretReference = z
 const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
-/** One place notifications go: a Slack webhook, a Slack bot, or an SNS topic. */
+/** One place notifications go: a Slack webhook, a Slack bot, an SNS topic, a PagerDuty service. */
 const channelSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({
@@ -441,6 +455,18 @@ const channelSchema = z
           error: message('expected arn:aws:sns:<region>:<account>:<topic>'),
         })
         .meta({ description: 'The topic ARN (a .fifo topic gets group and deduplication ids).' }),
+    }),
+    z.strictObject({
+      kind: z
+        .literal('pagerduty')
+        .meta({ description: 'A PagerDuty service, through its Events API v2 integration.' }),
+      routingKey: secretReference.meta({
+        description: "Where the integration's routing key (a secret, 32 characters) comes from.",
+      }),
+      eventsUrl: serviceUrl.optional().meta({
+        description:
+          'The Events API v2 endpoint; default https://events.pagerduty.com/v2/enqueue (https://events.eu.pagerduty.com/v2/enqueue for the EU service region).',
+      }),
     }),
   ])
   .meta({ description: 'A notification channel.' });

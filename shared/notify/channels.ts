@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { MonitorConfig } from '../config/schema.ts';
 import { resolveSecret, type SecretSources } from '../config/secrets.ts';
 import type { DeliveryOutcome, Notifier } from './notifier.ts';
+import { PagerDutyNotifier } from './pagerduty/index.ts';
 import { SlackBotNotifier, SlackWebhookNotifier } from './slack/index.ts';
 
 type ChannelConfig = MonitorConfig['channels'][string];
@@ -38,6 +39,15 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
         token,
         channelId: config.channelId,
         dispatcher: deps.dispatcher,
+      });
+    }
+    case 'pagerduty': {
+      const routingKey = await resolveSecret(config.routingKey, deps.secrets);
+      return new PagerDutyNotifier({
+        channel: name,
+        routingKey,
+        dispatcher: deps.dispatcher,
+        ...(config.eventsUrl === undefined ? {} : { eventsUrl: config.eventsUrl }),
       });
     }
     case 'sns': {

@@ -60,7 +60,7 @@ export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
 }
 
 /**
- * One round of the outbox of a cluster: for each channel, its pending deliveries, critical first and
+ * One round of the outbox of a cluster: for each channel (all channels at once), its pending deliveries, critical first and
  * otherwise in commit order. Order is kept within an incident: a delivery waiting for its retry holds
  * back the later ones of its incident, not the other incidents', so a critical page is never held
  * behind an older message being retried. A failed attempt ends the channel's round (the channel is
@@ -75,23 +75,35 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryR
   const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
   const now = options.now ?? Date.now;
   const round = { delivered: [] as Delivery[], retrying: [] as Delivery[], failed: [] as Delivery[] };
-  for (const notifier of options.notifiers) {
-    const name = `deliver:${notifier.channel}`;
-    let lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now());
-    if (lease.kind === 'held' && options.holderIsDead?.(lease.lease.owner)) {
-      // A dead holder can send nothing more: taking its lease keeps one deliverer per channel.
-      lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now(), {
-        takeOverFrom: lease.lease.owner,
-      });
-    }
-    if (lease.kind === 'held') continue;
-    try {
-      await deliverChannel(options, notifier, policy, now, round);
-    } finally {
-      await options.store.releaseLease(options.cluster, `deliver:${notifier.channel}`, options.owner);
-    }
-  }
+  // Channels run side by side: a channel that hangs until its timeout delays no other channel.
+  await Promise.all(
+    options.notifiers.map((notifier) => deliverLeased(options, notifier, policy, now, round)),
+  );
   return round;
+}
+
+/** One channel's round, under its lease: nothing when another deliverer holds it. */
+async function deliverLeased(
+  options: DeliverOptions,
+  notifier: Notifier,
+  policy: DeliveryPolicy,
+  now: () => number,
+  round: { delivered: Delivery[]; retrying: Delivery[]; failed: Delivery[] },
+): Promise<void> {
+  const name = `deliver:${notifier.channel}`;
+  let lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now());
+  if (lease.kind === 'held' && options.holderIsDead?.(lease.lease.owner)) {
+    // A dead holder can send nothing more: taking its lease keeps one deliverer per channel.
+    lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now(), {
+      takeOverFrom: lease.lease.owner,
+    });
+  }
+  if (lease.kind === 'held') return;
+  try {
+    await deliverChannel(options, notifier, policy, now, round);
+  } finally {
+    await options.store.releaseLease(options.cluster, name, options.owner);
+  }
 }
 
 /**
