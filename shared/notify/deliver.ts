@@ -75,10 +75,12 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryR
   const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
   const now = options.now ?? Date.now;
   const round = { delivered: [] as Delivery[], retrying: [] as Delivery[], failed: [] as Delivery[] };
-  // Channels run side by side: a channel that hangs until its timeout delays no other channel.
-  await Promise.all(
+  // Channels run side by side: a channel that hangs until its timeout delays no other channel. The
+  // round ends when every channel's has; a notifier that threw is reported then, not before.
+  const settled = await Promise.allSettled(
     options.notifiers.map((notifier) => deliverLeased(options, notifier, policy, now, round)),
   );
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
   return round;
 }
 
