@@ -39,6 +39,9 @@ export interface DeliveryRound {
   readonly failed: readonly Delivery[];
 }
 
+/** A round while its channels fill it. */
+type RoundSoFar = { [K in keyof DeliveryRound]: Delivery[] };
+
 export interface DeliverOptions {
   readonly cluster: string;
   readonly store: Store;
@@ -74,7 +77,7 @@ export function backoffMs(attempts: number, policy: DeliveryPolicy): number {
 export async function deliverPending(options: DeliverOptions): Promise<DeliveryRound> {
   const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
   const now = options.now ?? Date.now;
-  const round = { delivered: [] as Delivery[], retrying: [] as Delivery[], failed: [] as Delivery[] };
+  const round: RoundSoFar = { delivered: [], retrying: [], failed: [] };
   // Channels run side by side: a channel that hangs until its timeout delays no other channel. The
   // round ends when every channel's has; a notifier that threw is reported then, not before.
   const settled = await Promise.allSettled(
@@ -90,7 +93,7 @@ async function deliverLeased(
   notifier: Notifier,
   policy: DeliveryPolicy,
   now: () => number,
-  round: { delivered: Delivery[]; retrying: Delivery[]; failed: Delivery[] },
+  round: RoundSoFar,
 ): Promise<void> {
   const name = `deliver:${notifier.channel}`;
   let lease = await options.store.acquireLease(options.cluster, name, options.owner, policy.leaseMs, now());
@@ -132,7 +135,7 @@ async function deliverChannel(
   notifier: Notifier,
   policy: DeliveryPolicy,
   now: () => number,
-  round: { delivered: Delivery[]; retrying: Delivery[]; failed: Delivery[] },
+  round: RoundSoFar,
 ): Promise<void> {
   const remaining = [
     ...(await options.store.pendingDeliveries(options.cluster, notifier.channel, policy.batch)),
