@@ -40,19 +40,7 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
     notificationTopicArns: unique(
       Object.values(config.channels).flatMap((channel) => (channel.kind === 'sns' ? [channel.topicArn] : [])),
     ),
-    secretArns: unique(
-      Object.values(config.channels).flatMap((channel) => {
-        const reference =
-          channel.kind === 'slack-webhook'
-            ? channel.webhookUrl
-            : channel.kind === 'slack-bot'
-              ? channel.token
-              : undefined;
-        return reference !== undefined && 'secretsManagerArn' in reference
-          ? [reference.secretsManagerArn]
-          : [];
-      }),
-    ),
+    secretArns: unique(Object.values(config.channels).flatMap((channel) => secretArnsIn(channel))),
     serviceUnits: unique(
       config.clusters.flatMap((cluster) =>
         cluster.remediation.enabled && cluster.remediation.ec2.serviceUnit !== undefined
@@ -92,4 +80,12 @@ export function webPort(webUrl: string): number {
 
 function unique<T extends string | number>(values: readonly T[]): T[] {
   return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Every Secrets Manager ARN a channel refers to, wherever in it (a token, a routing key, a header). */
+function secretArnsIn(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const arn = (value as { secretsManagerArn?: unknown }).secretsManagerArn;
+  if (typeof arn === 'string') return [arn];
+  return Object.values(value).flatMap(secretArnsIn);
 }

@@ -426,7 +426,7 @@ export const secretReference = z
 const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
-/** One place notifications go: a Slack webhook, a Slack bot, an SNS topic, a PagerDuty service. */
+/** One place notifications go: Slack (webhook or bot), SNS, PagerDuty, Teams, a signed webhook. */
 const channelSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({
@@ -467,6 +467,30 @@ const channelSchema = z
         description:
           'The Events API v2 endpoint; default https://events.pagerduty.com/v2/enqueue (https://events.eu.pagerduty.com/v2/enqueue for the EU service region).',
       }),
+    }),
+    z.strictObject({
+      kind: z.literal('teams-workflow').meta({
+        description: 'A Microsoft Teams channel, through a Workflows webhook, with Adaptive Cards.',
+      }),
+      webhookUrl: secretReference.meta({
+        description: "Where the workflow's webhook URL (a secret: it carries a signature) comes from.",
+      }),
+    }),
+    z.strictObject({
+      kind: z
+        .literal('webhook')
+        .meta({ description: 'Any HTTPS endpoint: the event JSON, signed with HMAC-SHA256.' }),
+      url: serviceUrl.meta({ description: 'Where the signed event JSON is POSTed.' }),
+      signingSecret: secretReference.meta({
+        description: 'Where the shared signing secret (at least 16 characters) comes from.',
+      }),
+      headers: z
+        .record(
+          z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: message('expected an HTTP header name') }),
+          secretReference,
+        )
+        .optional()
+        .meta({ description: 'Extra headers (an API key...), each a secret reference.' }),
     }),
   ])
   .meta({ description: 'A notification channel.' });

@@ -5,6 +5,8 @@ import { resolveSecret, type SecretSources } from '../config/secrets.ts';
 import type { DeliveryOutcome, Notifier } from './notifier.ts';
 import { PagerDutyNotifier } from './pagerduty/index.ts';
 import { SlackBotNotifier, SlackWebhookNotifier } from './slack/index.ts';
+import { TeamsNotifier } from './teams/index.ts';
+import { WebhookNotifier } from './webhook/webhook-notifier.ts';
 
 type ChannelConfig = MonitorConfig['channels'][string];
 
@@ -48,6 +50,24 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
         routingKey,
         dispatcher: deps.dispatcher,
         ...(config.eventsUrl === undefined ? {} : { eventsUrl: config.eventsUrl }),
+      });
+    }
+    case 'teams-workflow': {
+      const webhookUrl = await resolveSecret(config.webhookUrl, deps.secrets);
+      return new TeamsNotifier({ channel: name, webhookUrl, dispatcher: deps.dispatcher });
+    }
+    case 'webhook': {
+      const signingSecret = await resolveSecret(config.signingSecret, deps.secrets);
+      const headers: Record<string, string> = {};
+      for (const [header, reference] of Object.entries(config.headers ?? {})) {
+        headers[header] = await resolveSecret(reference, deps.secrets);
+      }
+      return new WebhookNotifier({
+        channel: name,
+        url: config.url,
+        signingSecret,
+        headers,
+        dispatcher: deps.dispatcher,
       });
     }
     case 'sns': {

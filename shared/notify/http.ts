@@ -173,3 +173,17 @@ export function classifyAnswer(exchange: HttpExchange, how: AnswerClassification
     }
   }
 }
+
+/**
+ * One delivery attempt of a JSON body: the POST, its meaning (`classify`), and a reason with every
+ * secret masked. The shape every HTTP channel's `send` shares.
+ */
+export async function sendJson(
+  options: PostJsonOptions,
+  classify: (exchange: HttpExchange) => DeliveryOutcome,
+): Promise<DeliveryOutcome> {
+  const outcome = classify(await postJson(options));
+  return outcome.kind === 'delivered'
+    ? outcome
+    : { ...outcome, reason: redact(outcome.reason, options.secrets) };
+}

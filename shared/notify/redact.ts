@@ -29,6 +29,8 @@ export function secretFragments(secret: string): string[] {
       if (segment.length >= 8 && !/^[a-z]+$/.test(segment)) fragments.add(segment);
     }
     if (url.search.length > 1) fragments.add(url.search.slice(1));
+    // A signature in the query (`sig=` of a Teams workflow URL) is a secret on its own.
+    for (const value of url.searchParams.values()) if (value.length >= 8) fragments.add(value);
   } catch {
     // not a URL: a token
   }

@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { classifyAnswer, type HttpExchange, postJson } from '../http.ts';
+import { classifyAnswer, type HttpExchange, sendJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
-import { redact } from '../redact.ts';
 import { renderPagerDutyEvent } from './render.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -51,19 +50,18 @@ export class PagerDutyNotifier implements Notifier {
   async send(notification: Notification, signal: AbortSignal): Promise<DeliveryOutcome> {
     const request = renderPagerDutyEvent(notification.event, notification.context);
     if (request === null) return { kind: 'delivered' };
-    const exchange = await postJson({
-      url: this.#url,
-      body: { routing_key: this.#routingKey, ...request },
-      dispatcher: this.#dispatcher,
-      timeoutMs: this.#timeoutMs,
-      signal,
-      bodyLimitBytes: BODY_LIMIT_BYTES,
-      secrets: [this.#routingKey],
-    });
-    const outcome = classifyPagerDutyAnswer(exchange);
-    return outcome.kind === 'delivered'
-      ? outcome
-      : { ...outcome, reason: redact(outcome.reason, [this.#routingKey]) };
+    return sendJson(
+      {
+        url: this.#url,
+        body: { routing_key: this.#routingKey, ...request },
+        dispatcher: this.#dispatcher,
+        timeoutMs: this.#timeoutMs,
+        signal,
+        bodyLimitBytes: BODY_LIMIT_BYTES,
+        secrets: [this.#routingKey],
+      },
+      classifyPagerDutyAnswer,
+    );
   }
 
   toJSON(): { kind: string; channel: string } {

@@ -1228,12 +1228,12 @@ describe('secrets', () => {
 });
 
 describe('config.schema.json', () => {
-  it('is the committed output of shared/config/write-json-schema.ts', () => {
+  it('is the committed output of scripts/write-json-schemas.ts', () => {
     const committed = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
     assert.deepEqual(
       committed,
       JSON.parse(JSON.stringify(monitorConfigJsonSchema())),
-      'config.schema.json is out of date: run node --import tsx shared/config/write-json-schema.ts',
+      'config.schema.json is out of date: run node --import tsx scripts/write-json-schemas.ts',
     );
   });
 

@@ -1,0 +1,59 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The signature of a webhook delivery, as GitHub and Stripe sign theirs: HMAC-SHA256 with the shared
+ * secret over `<unix seconds>.<raw body>`, sent as `X-Dremio-HA-Signature: t=<seconds>,v1=<hex>`.
+ * The timestamp inside the signed text lets a receiver refuse a replay of an old request.
+ */
+
+export const SIGNATURE_HEADER = 'x-dremio-ha-signature';
+export const EVENT_ID_HEADER = 'x-dremio-ha-event-id';
+/** How far a request's timestamp may be from the receiver's clock. */
+export const DEFAULT_TOLERANCE_MS = 300_000;
+
+export function signWebhook(secret: string, body: string, nowMs: number): string {
+  const timestamp = Math.floor(nowMs / 1000);
+  return `t=${timestamp},v1=${hmac(secret, timestamp, body)}`;
+}
+
+export type WebhookVerification =
+  | { readonly ok: true; readonly timestamp: number }
+  | {
+      readonly ok: false;
+      readonly reason: 'missing' | 'malformed' | 'too-old' | 'in-the-future' | 'mismatch';
+    };
+
+/**
+ * Whether `header` signs `body` with `secret` within `toleranceMs` of `nowMs`. Compares in constant
+ * time. The body must be the exact bytes received, before any JSON parsing.
+ */
+export function verifyWebhook(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  nowMs: number,
+  toleranceMs = DEFAULT_TOLERANCE_MS,
+): WebhookVerification {
+  if (header === undefined || header === '') return { ok: false, reason: 'missing' };
+  const parts = new Map(
+    header.split(',').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+    }),
+  );
+  const t = parts.get('t') ?? '';
+  const v1 = parts.get('v1') ?? '';
+  if (!/^\d{1,12}$/.test(t) || !/^[0-9a-f]{64}$/.test(v1)) return { ok: false, reason: 'malformed' };
+  const timestamp = Number(t);
+  const age = nowMs - timestamp * 1000;
+  if (age > toleranceMs) return { ok: false, reason: 'too-old' };
+  if (-age > toleranceMs) return { ok: false, reason: 'in-the-future' };
+  const expected = Buffer.from(hmac(secret, timestamp, body), 'hex');
+  return timingSafeEqual(expected, Buffer.from(v1, 'hex'))
+    ? { ok: true, timestamp }
+    : { ok: false, reason: 'mismatch' };
+}
+
+function hmac(secret: string, timestamp: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
