@@ -725,6 +725,27 @@ describe('propsFromConfig', () => {
     assert.equal(props.monitorMemoryMb, undefined, 'the construct picks it by mode');
     assert.equal(props.remediateMemoryMb, undefined);
   });
+
+  it('lets the monitor read every secret any channel names, nested headers too, each once', () => {
+    const arn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`;
+    const config = baseConfig();
+    Object.assign(config.channels as object, {
+      pagerduty: { kind: 'pagerduty', routingKey: { secretsManagerArn: arn('pd') } },
+      teams: { kind: 'teams-workflow', webhookUrl: { secretsManagerArn: arn('teams') } },
+      bridge: {
+        kind: 'webhook',
+        url: 'https://hooks.corp.example/dremio',
+        signingSecret: { secretsManagerArn: arn('signing') },
+        headers: { 'X-Api-Key': { secretsManagerArn: arn('api-key') }, 'X-Team': { env: 'TEAM' } },
+      },
+      again: { kind: 'pagerduty', routingKey: { secretsManagerArn: arn('pd') } },
+    });
+    const props = propsFromConfig(parseConfig(config, 'test'), 'text');
+    assert.deepEqual(
+      [...(props.secretArns ?? [])].sort(),
+      [SLACK_ARN, arn('pd'), arn('teams'), arn('signing'), arn('api-key')].sort(),
+    );
+  });
 });
 
 function byCluster(a: { cluster: string }, b: { cluster: string }): number {

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { monotonicFactory } from 'ulid';
 import { Agent } from 'undici';
-import type { EventType, MonitorEvent } from '../../shared/events/types.ts';
-import { type DeliverOptions, deliverPending } from '../../shared/notify/deliver.ts';
+import { EVENT_TYPES, type EventType } from '../../shared/events/types.ts';
+import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
 import { PagerDutyNotifier } from '../../shared/notify/pagerduty/index.ts';
-import { planOutbox } from '../../shared/notify/routing.ts';
-import { MemoryStore } from '../support/memory-store.ts';
+import { readGolden } from '../support/golden.ts';
 import { sampleContext, sampleEvent, T0 } from '../support/notify-events.ts';
+import { committedEvents, deliverRound } from '../support/outbox-round.ts';
 import {
   type PagerDutyReceiver,
   ROUTING_KEY,
@@ -33,7 +32,6 @@ describe('PagerDuty through the outbox, against a local Events API v2', () => {
   let receiver: PagerDutyReceiver;
   const dispatcher = new Agent({ keepAliveTimeout: 500 });
   const reasons: string[] = [];
-  let clusters = 0;
 
   before(async () => {
     receiver = await startPagerDutyReceiver();
@@ -49,34 +47,34 @@ describe('PagerDuty through the outbox, against a local Events API v2', () => {
     return new PagerDutyNotifier({ channel: 'pager', routingKey, dispatcher, eventsUrl: receiver.eventsUrl });
   }
 
-  /** The events committed as the monitor commits them, routed to `channels`, in a fresh cluster. */
-  async function committed(types: readonly EventType[], channels = ['pager']) {
-    const cluster = `prod-${++clusters}`;
-    const next = monotonicFactory();
-    // Ids in the order given: the outbox keeps commit order, which is id order.
-    const events = types.map((type, index) => {
-      const event = sampleEvent(type);
-      const incidentKey = event.incidentKey.replace(/^prod\//, `${cluster}/`);
-      return { ...event, id: next(T0 + index), cluster, incidentKey } as MonitorEvent;
-    });
-    const store = new MemoryStore();
-    const outbox = planOutbox(
-      events,
-      channels.map((channel) => ({ channel })),
-      new Map(),
-      T0,
-    );
-    const result = await store.commit(cluster, 0, { any: 'state' }, events, outbox);
-    assert.equal(result.kind, 'committed');
-    return { cluster, store, events };
-  }
+  const committed = (types: readonly EventType[], channels = ['pager']) => committedEvents(types, channels);
+  const round = (options: Omit<DeliverOptions, 'owner' | 'context'>) => deliverRound(options, reasons);
 
-  function round(options: Omit<DeliverOptions, 'owner' | 'context'>) {
-    return deliverPending({ owner: 'test', context: sampleContext, ...options }).then((done) => {
-      for (const delivery of [...done.failed, ...done.retrying]) reasons.push(delivery.lastError ?? '');
-      return done;
-    });
-  }
+  it('sends every event type as its golden request, with the routing key; nothing where the golden is null', async () => {
+    const pager = notifier();
+    for (const type of EVENT_TYPES) {
+      const event = sampleEvent(type);
+      const from = receiver.requests.length;
+      const outcome = await pager.send(
+        { event, context: sampleContext(event) },
+        new AbortController().signal,
+      );
+      assert.deepEqual(outcome, { kind: 'delivered' }, type);
+      const golden = readGolden('pagerduty', type);
+      const [request, ...more] = receiver.requests.slice(from);
+      assert.equal(more.length, 0, type);
+      if (golden === null) {
+        assert.equal(request, undefined, `${type} sends nothing`);
+        continue;
+      }
+      assert.equal(request?.answered, 202, `${type}: ${request?.invalid?.join('; ')}`);
+      assert.deepEqual(
+        JSON.parse(request?.raw ?? ''),
+        { routing_key: ROUTING_KEY, ...(golden as object) },
+        type,
+      );
+    }
+  });
 
   it("delivers an incident's life in order: trigger, trigger (escalation), acknowledge, resolve; the reminder sends nothing", async () => {
     const { cluster, store, events } = await committed(LIFE);

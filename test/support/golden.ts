@@ -56,3 +56,8 @@ function formatted(path: string, value: unknown): string {
   });
   return biome.status === 0 && biome.stdout.trim() !== '' ? biome.stdout : json;
 }
+
+/** The parsed golden file `test/golden/<folder>/<name>.json`, for a test comparing what a receiver got. */
+export function readGolden(folder: string, name: string): unknown {
+  return JSON.parse(readFileSync(join(ROOT, 'test/golden', folder, `${name}.json`), 'utf8'));
+}
