@@ -27,3 +27,9 @@ export function formatTime(value: unknown): string {
     .replace('T', ' ')
     .replace(/\.\d{3}Z$/, ' UTC');
 }
+
+/** At most `max` characters (code points, so no emoji is cut in half), ending with … when cut. */
+export function clip(value: string, max: number): string {
+  const chars = Array.from(value);
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+}

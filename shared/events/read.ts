@@ -86,3 +86,15 @@ export const duration = (ms: unknown, prefix = ''): string | undefined => {
   const value = num(ms);
   return value === undefined ? undefined : `${prefix}${formatDuration(value)}`;
 };
+
+/** The node an event is about (the failed master, the coordinator, the restart target), if one. */
+export function nodeOf(event: MonitorEvent): string | undefined {
+  const facts = factsRecord(event);
+  return (
+    text(facts.address) ??
+    addressOf(facts.target) ??
+    addressOf(facts.from) ??
+    addressOf(facts.master) ??
+    addressOf(facts.previous)
+  );
+}

@@ -8,7 +8,6 @@ export {
 export {
   DEDUP_KEY_MAX_CHARS,
   dedupKeyOf,
-  nodeOf,
   type PagerDutyAction,
   type PagerDutyEvent,
   type PagerDutyPayload,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { clip } from '../../events/format.ts';
 import { describeEvent, type NotificationContext } from '../../events/present.ts';
-import { addressOf, factsRecord, text } from '../../events/read.ts';
+import { nodeOf } from '../../events/read.ts';
 import { titleOf } from '../../events/titles.ts';
 import type { MonitorEvent, Severity } from '../../events/types.ts';
 
@@ -81,24 +82,6 @@ export function dedupKeyOf(incidentKey: string): string {
   if (incidentKey.length <= DEDUP_KEY_MAX_CHARS) return incidentKey;
   const hash = createHash('sha256').update(incidentKey).digest('hex').slice(0, 16);
   return `${incidentKey.slice(0, DEDUP_KEY_MAX_CHARS - hash.length - 1)}~${hash}`;
-}
-
-/** At most `max` characters, ending with an ellipsis when cut. */
-export function clip(value: string, max: number): string {
-  const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-/** The node an event is about (the failed master, the coordinator, the restart target), if one. */
-export function nodeOf(event: MonitorEvent): string | undefined {
-  const facts = factsRecord(event);
-  return (
-    text(facts.address) ??
-    addressOf(facts.target) ??
-    addressOf(facts.from) ??
-    addressOf(facts.master) ??
-    addressOf(facts.previous)
-  );
 }
 
 /** The Events API v2 request for an event, or null when the event asks nothing of PagerDuty. */

@@ -1,3 +1,4 @@
+import { clip } from '../../events/format.ts';
 import { describeEvent, formatTime, type NotificationContext } from '../../events/present.ts';
 import type { MonitorEvent } from '../../events/types.ts';
 
@@ -32,11 +33,6 @@ const LOOK = {
   reminder: { style: 'warning', color: 'Warning' },
   acknowledged: { style: 'accent', color: 'Accent' },
 } as const;
-
-function clip(value: string, max: number): string {
-  const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
-}
 
 export function renderTeamsMessage(event: MonitorEvent, context: NotificationContext = {}): TeamsMessage {
   const full = card(event, context, Number.POSITIVE_INFINITY);

@@ -3,12 +3,12 @@ import { after, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { Agent } from 'undici';
+import { nodeOf } from '../../../shared/events/read.ts';
 import type { HttpExchange } from '../../../shared/notify/http.ts';
 import {
   classifyPagerDutyAnswer,
   DEDUP_KEY_MAX_CHARS,
   dedupKeyOf,
-  nodeOf,
   PagerDutyNotifier,
   pagerDutyAction,
   renderPagerDutyEvent,
