@@ -47,6 +47,10 @@ export async function pollOnce(
   for (const { channel, event, lastError } of poll.delivery.failed) {
     runtime.logger.error('delivery given up', { channel, eventId: event.id, lastError });
   }
+  for (const { channel, outcome } of poll.delivery.keptAlive) {
+    if (outcome.kind !== 'delivered')
+      runtime.logger.warn('open alerts not sent again', { channel, reason: outcome.reason });
+  }
   emitHeartbeat(runtime.metrics, cluster.name);
   // One summary line per poll: what an operator greps for first.
   runtime.logger.info('poll', {

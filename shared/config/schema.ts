@@ -156,6 +156,28 @@ const serviceUrl = z
   })
   .meta({ format: 'uri' });
 
+/** Alertmanager is often plain http inside a network: http is accepted for it, never credentials. */
+const alertmanagerUrl = z
+  .string()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (
+          (url.protocol === 'http:' || url.protocol === 'https:') &&
+          !url.username &&
+          !url.password &&
+          !url.search &&
+          !url.hash
+        );
+      } catch {
+        return false;
+      }
+    },
+    { error: message('expected an http(s) URL without credentials, query or fragment') },
+  )
+  .meta({ format: 'uri' });
+
 const filePath = z
   .string()
   .min(1, { error: message('expected a file path, got an empty string') })
@@ -423,10 +445,18 @@ export const secretReference = z
   )
   .meta({ description: 'Where a secret comes from: an environment variable or AWS Secrets Manager.' });
 
+const secretHeaders = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: message('expected an HTTP header name') }),
+    secretReference,
+  )
+  .optional()
+  .meta({ description: 'Extra headers (an API key, Authorization...), each a secret reference.' });
+
 const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const SEVERITY = z.enum(['info', 'warning', 'critical']);
 
-/** One place notifications go: Slack (webhook or bot), SNS, PagerDuty, Teams, a signed webhook. */
+/** One place notifications go: Slack (webhook or bot), SNS, PagerDuty, Teams, a signed webhook, Alertmanager. */
 const channelSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({
@@ -484,13 +514,28 @@ const channelSchema = z
       signingSecret: secretReference.meta({
         description: 'Where the shared signing secret (at least 16 characters) comes from.',
       }),
-      headers: z
-        .record(
-          z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: message('expected an HTTP header name') }),
-          secretReference,
-        )
+      headers: secretHeaders,
+    }),
+    z.strictObject({
+      kind: z.literal('alertmanager').meta({
+        description:
+          'A Prometheus Alertmanager (API v2): incidents as alerts, for its routing, silences and inhibition.',
+      }),
+      url: alertmanagerUrl.meta({
+        description: "The Alertmanager's base URL (http://alertmanager:9093, with its route prefix if any).",
+      }),
+      headers: secretHeaders,
+      resolveTimeoutMs: z
+        .int()
+        .min(180_000, {
+          error: message('expected at least 180000 (3 minutes): alerts are sent again every minute'),
+        })
+        .max(86_400_000)
         .optional()
-        .meta({ description: 'Extra headers (an API key...), each a secret reference.' }),
+        .meta({
+          description:
+            "An open incident's alert ends this long after it was last sent (it is sent again every minute while open), so Alertmanager resolves it if the monitor stops. Default 900000 (15 minutes).",
+        }),
     }),
   ])
   .meta({ description: 'A notification channel.' });

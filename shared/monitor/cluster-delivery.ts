@@ -4,7 +4,8 @@ import type { NotificationContext } from '../events/present.ts';
 import { addressOf, factsRecord } from '../events/read.ts';
 import type { MonitorEvent } from '../events/types.ts';
 import { type DeliveryPolicy, type DeliveryRound, deliverPending } from '../notify/deliver.ts';
-import type { Notifier } from '../notify/notifier.ts';
+import { type KeptAlive, keepAlertsAlive } from '../notify/keep-alive.ts';
+import { keepsAlertsAlive, type Notifier } from '../notify/notifier.ts';
 import type { Delivery } from '../record/outbox.ts';
 import type { Store } from '../record/store.ts';
 import type { ClusterMonitor } from './cluster-monitor.ts';
@@ -46,12 +47,16 @@ export function deliveryFailed(delivery: Delivery, now: number, newId: () => str
   });
 }
 
-/** A delivery round, and the DELIVERY_FAILED events it recorded for what it gave up. */
+/** A delivery round, the DELIVERY_FAILED events it recorded for what it gave up, and the alerts kept alive. */
 export interface ClusterDeliveryRound extends DeliveryRound {
   readonly recorded: readonly MonitorEvent[];
+  readonly keptAlive: readonly KeptAlive[];
 }
 
-/** One delivery round of a cluster's routed channels; failures are recorded as DELIVERY_FAILED. */
+/**
+ * One delivery round of a cluster's routed channels; failures are recorded as DELIVERY_FAILED. Then
+ * the channels whose alerts expire (Alertmanager) get the open incidents' alerts again when due.
+ */
 export async function deliverCluster(options: {
   readonly cluster: ClusterConfig;
   readonly monitor: ClusterMonitor;
@@ -64,19 +69,36 @@ export async function deliverCluster(options: {
 }): Promise<ClusterDeliveryRound> {
   const names = [...new Set(options.cluster.routes.map((route) => route.channel))];
   const notifiers = names.flatMap((name) => options.notifiers.get(name) ?? []);
+  const context = (event: MonitorEvent) => contextFor(options.cluster, event);
   const round = await deliverPending({
     cluster: options.cluster.name,
     store: options.store,
     notifiers,
     owner: options.owner,
-    context: (event) => contextFor(options.cluster, event),
+    context,
     ...(options.now ? { now: options.now } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.holderIsDead ? { holderIsDead: options.holderIsDead } : {}),
   });
-  if (round.failed.length === 0) return { ...round, recorded: [] };
-  const outcome = await options.monitor.record((now, newId) =>
-    round.failed.map((delivery) => deliveryFailed(delivery, now, newId)),
-  );
-  return { ...round, recorded: outcome.kind === 'committed' ? outcome.events : [] };
+  let recorded: readonly MonitorEvent[] = [];
+  if (round.failed.length > 0) {
+    const outcome = await options.monitor.record((now, newId) =>
+      round.failed.map((delivery) => deliveryFailed(delivery, now, newId)),
+    );
+    if (outcome.kind === 'committed') recorded = outcome.events;
+  }
+  const keptAlive = notifiers.some(keepsAlertsAlive)
+    ? await keepAlertsAlive({
+        cluster: options.cluster.name,
+        store: options.store,
+        notifiers,
+        open: ((await options.monitor.state())?.incidents ?? []).map(({ key, openedAt }) => ({
+          key,
+          openedAt,
+        })),
+        context,
+        now: (options.now ?? Date.now)(),
+      })
+    : [];
+  return { ...round, recorded, keptAlive };
 }

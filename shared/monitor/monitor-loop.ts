@@ -135,6 +135,16 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
               lastError,
             });
           }
+          for (const { channel, outcome } of round.keptAlive) {
+            if (outcome.kind === 'delivered') continue;
+            log({
+              level: 'error',
+              cluster: cluster.name,
+              message: 'open alerts not sent again',
+              channel,
+              reason: outcome.reason,
+            });
+          }
         });
       track(delivering);
     };

@@ -1,12 +1,12 @@
 import type { ClusterConfig } from '../config/schema.ts';
 import type { MonitorEvent } from '../events/types.ts';
-import type { DeliveryPolicy, DeliveryRound } from '../notify/deliver.ts';
+import type { DeliveryPolicy } from '../notify/deliver.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { ClusterObserver } from '../observe/observer.ts';
 import type { Snapshot } from '../observe/snapshot.ts';
 import type { Store } from '../record/store.ts';
 import type { RestartAction } from '../remediate/plan-types.ts';
-import { deliverCluster } from './cluster-delivery.ts';
+import { type ClusterDeliveryRound, deliverCluster } from './cluster-delivery.ts';
 import type { ClusterMonitor } from './cluster-monitor.ts';
 
 export interface PollOptions {
@@ -28,7 +28,7 @@ export interface PollResult {
   readonly events: readonly MonitorEvent[];
   /** Restarts the planner started in this poll, for whoever carries them out. */
   readonly actions: readonly RestartAction[];
-  readonly delivery: DeliveryRound;
+  readonly delivery: ClusterDeliveryRound;
 }
 
 /**

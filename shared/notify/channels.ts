@@ -1,7 +1,8 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Dispatcher } from 'undici';
-import type { MonitorConfig } from '../config/schema.ts';
+import type { MonitorConfig, SecretReference } from '../config/schema.ts';
 import { resolveSecret, type SecretSources } from '../config/secrets.ts';
+import { AlertmanagerNotifier } from './alertmanager/index.ts';
 import type { DeliveryOutcome, Notifier } from './notifier.ts';
 import { PagerDutyNotifier } from './pagerduty/index.ts';
 import { SlackBotNotifier, SlackWebhookNotifier } from './slack/index.ts';
@@ -58,18 +59,22 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
     }
     case 'webhook': {
       const signingSecret = await resolveSecret(config.signingSecret, deps.secrets);
-      const headers: Record<string, string> = {};
-      for (const [header, reference] of Object.entries(config.headers ?? {})) {
-        headers[header] = await resolveSecret(reference, deps.secrets);
-      }
       return new WebhookNotifier({
         channel: name,
         url: config.url,
         signingSecret,
-        headers,
+        headers: await resolveHeaders(config.headers, deps.secrets),
         dispatcher: deps.dispatcher,
       });
     }
+    case 'alertmanager':
+      return new AlertmanagerNotifier({
+        channel: name,
+        url: config.url,
+        headers: await resolveHeaders(config.headers, deps.secrets),
+        dispatcher: deps.dispatcher,
+        ...(config.resolveTimeoutMs === undefined ? {} : { resolveTimeoutMs: config.resolveTimeoutMs }),
+      });
     case 'sns': {
       // The SNS client and notifier load only for a configuration with an SNS channel: a process
       // that only talks to Slack never holds the AWS SDK's SNS modules in memory.
@@ -82,6 +87,17 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
       return new SnsNotifier({ channel: name, topicArn: config.topicArn, client });
     }
   }
+}
+
+async function resolveHeaders(
+  headers: Readonly<Record<string, SecretReference>> | undefined,
+  secrets: SecretSources | undefined,
+): Promise<Record<string, string>> {
+  const resolved: Record<string, string> = {};
+  for (const [header, reference] of Object.entries(headers ?? {})) {
+    resolved[header] = await resolveSecret(reference, secrets);
+  }
+  return resolved;
 }
 
 /**

@@ -18,7 +18,9 @@ export type HttpExchange =
 
 export interface PostJsonOptions {
   readonly url: string;
-  readonly body: unknown;
+  /** POST unless said otherwise; a GET sends no body. */
+  readonly method?: 'POST' | 'GET';
+  readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
@@ -29,16 +31,20 @@ export interface PostJsonOptions {
   readonly secrets: readonly string[];
 }
 
-/** One POST of a JSON body, bounded by `timeoutMs` (connect, answer and body together). */
+/** One POST of a JSON body (or a GET), bounded by `timeoutMs` (connect, answer and body together). */
 export async function postJson(options: PostJsonOptions): Promise<HttpExchange> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
   try {
     const response = await httpRequest(options.url, {
-      method: 'POST',
       dispatcher: options.dispatcher,
       signal: AbortSignal.any([options.signal, deadline]),
-      headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
-      body: JSON.stringify(options.body),
+      ...(options.method === 'GET'
+        ? { method: 'GET', headers: { accept: 'application/json', ...options.headers } }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
+            body: JSON.stringify(options.body),
+          }),
     });
     // Redacted before anything shortens it: the service or a proxy may echo the URL or the token.
     const body = redact(await readCapped(response.body, options.bodyLimitBytes), options.secrets);

@@ -31,3 +31,23 @@ export interface Notifier {
   readonly channel: string;
   send(notification: Notification, signal: AbortSignal): Promise<DeliveryOutcome>;
 }
+
+/**
+ * A channel whose alerts expire unless they are sent again (Alertmanager resolves an alert at its
+ * `endsAt`, as it does Prometheus's): each delivery round hands it the latest alerting event of every
+ * open incident routed to it, when it says it is due.
+ */
+export interface KeepsAlertsAlive {
+  /** Whether the open incidents of `cluster` are due to be sent again at `now`. */
+  keepAliveDue(cluster: string, now: number): boolean;
+  keepAlive(
+    cluster: string,
+    notifications: readonly Notification[],
+    signal: AbortSignal,
+  ): Promise<DeliveryOutcome>;
+}
+
+export function keepsAlertsAlive(notifier: Notifier): notifier is Notifier & KeepsAlertsAlive {
+  const candidate = notifier as Partial<KeepsAlertsAlive>;
+  return typeof candidate.keepAlive === 'function' && typeof candidate.keepAliveDue === 'function';
+}
