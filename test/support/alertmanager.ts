@@ -41,7 +41,9 @@ export interface Alertmanager {
   close(): Promise<void>;
 }
 
-export async function startAlertmanager(options: { readonly webhookUrl?: string } = {}): Promise<Alertmanager> {
+export async function startAlertmanager(
+  options: { readonly webhookUrl?: string } = {},
+): Promise<Alertmanager> {
   const folder = mkdtempSync(join(tmpdir(), 'alertmanager-'));
   const port = await freePort();
   const receiver = options.webhookUrl
@@ -99,7 +101,8 @@ export async function startAlertmanager(options: { readonly webhookUrl?: string 
     async alerts(filter) {
       const query = filter === undefined ? '' : `?filter=${encodeURIComponent(filter)}`;
       const response = await fetch(`${url}/api/v2/alerts${query}`);
-      if (!response.ok) throw new Error(`GET /api/v2/alerts answered ${response.status}: ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`GET /api/v2/alerts answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as GettableAlert[];
     },
     async close() {
