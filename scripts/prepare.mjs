@@ -1,7 +1,7 @@
 // Plain Node, no dependencies: it runs before `npm ci` on a fresh clone.
 // `node scripts/prepare.mjs demo|test`: installs the npm dependencies when they are missing or stale,
-// then checks the OS packages the demo (ZooKeeper, Java, flock) or the tests (also openssl and
-// Chromium) need. As root on Debian it installs the missing ones with apt-get; otherwise it says in
+// then checks the OS packages the demo (ZooKeeper, Java, flock) or the tests (also openssl,
+// Chromium and Alertmanager) need. As root on Debian it installs the missing ones with apt-get; otherwise it says in
 // one line how, and exits 1.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -25,6 +25,7 @@ const PACKAGES = [
     ? [
         { name: 'openssl', present: () => has('openssl') },
         { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+        { name: 'prometheus-alertmanager', present: () => existsSync('/usr/bin/prometheus-alertmanager') },
       ]
     : []),
 ];

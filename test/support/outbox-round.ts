@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 import type { EventType, MonitorEvent } from '../../shared/events/types.ts';
 import { type DeliverOptions, type DeliveryRound, deliverPending } from '../../shared/notify/deliver.ts';
 import { planOutbox } from '../../shared/notify/routing.ts';
+import type { IncidentRoute } from '../../shared/record/outbox.ts';
 import { MemoryStore } from './memory-store.ts';
 import { sampleContext, sampleEvent, T0 } from './notify-events.ts';
 
@@ -13,26 +14,47 @@ import { sampleContext, sampleEvent, T0 } from './notify-events.ts';
 
 let clusters = 0;
 
-/** The sample events of `types`, in that order, committed in a fresh cluster and routed to `channels`. */
-export async function committedEvents(types: readonly EventType[], channels: readonly string[]) {
-  const cluster = `prod-${++clusters}`;
+export interface CommittedEvents {
+  readonly cluster: string;
+  readonly store: MemoryStore;
+  readonly events: readonly MonitorEvent[];
+  /** The store's version after the commit. */
+  readonly version: number;
+}
+
+/**
+ * The sample events of `types`, in that order, committed as the monitor commits them and routed to
+ * `channels`: in a fresh cluster, or after `earlier` in its cluster (its incidents' routes known),
+ * as the next commit of a later round.
+ */
+export async function committedEvents(
+  types: readonly EventType[],
+  channels: readonly string[],
+  earlier?: CommittedEvents,
+): Promise<CommittedEvents> {
+  const cluster = earlier?.cluster ?? `prod-${++clusters}`;
+  const store = earlier?.store ?? new MemoryStore();
+  const version = earlier?.version ?? 0;
   const next = monotonicFactory();
+  const start = T0 + (earlier?.events.length ?? 0) * 1000;
   // Ids in the order given: the outbox keeps commit order, which is id order.
   const events = types.map((type, index) => {
     const event = sampleEvent(type);
     const incidentKey = event.incidentKey.replace(/^prod\//, `${cluster}/`);
-    return { ...event, id: next(T0 + index), cluster, incidentKey } as MonitorEvent;
+    return { ...event, id: next(start + index), cluster, incidentKey } as MonitorEvent;
   });
-  const store = new MemoryStore();
+  const known = new Map<string, IncidentRoute | null>();
+  for (const event of events)
+    known.set(event.incidentKey, await store.incidentRoute(cluster, event.incidentKey));
   const outbox = planOutbox(
     events,
     channels.map((channel) => ({ channel })),
-    new Map(),
+    known,
     T0,
   );
-  const result = await store.commit(cluster, 0, { any: 'state' }, events, outbox);
+  const result = await store.commit(cluster, version, { any: 'state' }, events, outbox);
   assert.equal(result.kind, 'committed');
-  return { cluster, store, events };
+  return { cluster, store, events, version: result.kind === 'committed' ? result.version : version };
 }
 
 /** One round with the sample context; every reason a delivery failed or waits is added to `reasons`. */

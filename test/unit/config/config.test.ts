@@ -1459,4 +1459,66 @@ describe('channels and routes', () => {
         /channels\.slack\.webhookUrl: expected/.test(error.message) && !error.message.includes('SECRET'),
     );
   });
+
+  const channel = (config: Record<string, unknown>) => () =>
+    parseConfig({ clusters: [cluster([{ channel: 'c' }])], channels: { c: config } }, 'monitor.yaml');
+
+  it('takes every kind of channel, each with its secrets as references', () => {
+    const env = (name: string) => ({ env: name });
+    for (const config of [
+      { kind: 'pagerduty', routingKey: env('PD'), eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' },
+      { kind: 'teams-workflow', webhookUrl: env('TEAMS') },
+      {
+        kind: 'webhook',
+        url: 'https://hooks.corp/x',
+        signingSecret: env('SIGN'),
+        headers: { 'X-Api-Key': env('K') },
+      },
+      { kind: 'alertmanager', url: 'http://alertmanager.corp:9093', headers: { Authorization: env('AM') } },
+      { kind: 'alertmanager', url: 'https://am.corp/prefix/', resolveTimeoutMs: 600_000 },
+    ]) {
+      assert.deepEqual(channel(config)().channels.c, config);
+    }
+  });
+
+  const refusals: ReadonlyArray<[string, Record<string, unknown>, RegExp]> = [
+    [
+      'an Alertmanager URL with credentials',
+      { kind: 'alertmanager', url: 'http://u:p@am:9093' },
+      /channels\.c\.url: expected an http\(s\) URL without credentials/,
+    ],
+    [
+      'a resolve timeout under 3 minutes',
+      { kind: 'alertmanager', url: 'http://am:9093', resolveTimeoutMs: 60_000 },
+      /channels\.c\.resolveTimeoutMs: expected at least 180000/,
+    ],
+    [
+      'a plain-http webhook away from localhost',
+      { kind: 'webhook', url: 'http://hooks.corp/x', signingSecret: { env: 'S' } },
+      /channels\.c\.url: expected an https URL/,
+    ],
+    [
+      'an inline signing secret',
+      { kind: 'webhook', url: 'https://hooks.corp/x', signingSecret: 'whsec-inline-0123456789' },
+      /channels\.c\.signingSecret: expected/,
+    ],
+    [
+      'a header name with a space',
+      { kind: 'alertmanager', url: 'http://am:9093', headers: { 'X Key': { env: 'K' } } },
+      /channels\.c\.headers/,
+    ],
+    [
+      'an inline routing key',
+      { kind: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000TEST32' },
+      /channels\.c\.routingKey: expected/,
+    ],
+  ];
+  for (const [name, config, error] of refusals) {
+    it(`refuses ${name}, naming where`, () => {
+      assert.throws(
+        channel(config),
+        (thrown: Error) => error.test(thrown.message) && !/inline-0123|TEST32/.test(thrown.message),
+      );
+    });
+  }
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MonitorEvent } from '../../../shared/events/types.ts';
 import { deliverCluster } from '../../../shared/monitor/cluster-delivery.ts';
+import type { DeliveryOutcome, KeepsAlertsAlive, Notification } from '../../../shared/notify/notifier.ts';
 import { B_ADDRESS, CLUSTER, T0 } from '../../support/detect-fixtures.ts';
 import { looseEvent } from '../../support/loose-event.ts';
 import { MemoryStore } from '../../support/memory-store.ts';
@@ -67,6 +68,43 @@ describe('deliverCluster: one delivery round of a cluster', () => {
     assert.equal(again.delivered.length, 0);
     assert.equal(pager.sent.length + team.sent.length, 4);
     assert.equal(store.lease(CLUSTER, 'deliver:pager'), undefined);
+  });
+
+  it("hands a channel whose alerts expire the open incidents' alerting events after the outbox, and nothing once resolved", async () => {
+    const store = new MemoryStore();
+    const clock = new Clock();
+    const cluster = clusterConfig();
+    const monitor = monitorOf(cluster, store, clock);
+    const shots = failover();
+    await judgeAll(monitor, clock, shots.slice(0, 10));
+    const pager = new KeepAliveNotifier('pager');
+    const first = await deliverCluster({
+      cluster,
+      monitor,
+      store,
+      notifiers: notifiersOf(pager),
+      owner: 'me',
+      now: clock.now,
+    });
+    assert.deepEqual(pager.types(), ['MASTER_DOWN']);
+    assert.deepEqual(
+      pager.keptAlive.map((batch) => batch.map((notification) => notification.event.type)),
+      [['MASTER_DOWN']],
+      'the open incident, sent again after its delivery',
+    );
+    assert.equal(pager.keptAlive[0]?.[0]?.context.runbookUrl, RUNBOOK);
+    assert.deepEqual(first.keptAlive, [{ channel: 'pager', alerts: 1, outcome: { kind: 'delivered' } }]);
+    await judgeAll(monitor, clock, shots.slice(10));
+    await deliverCluster({
+      cluster,
+      monitor,
+      store,
+      notifiers: notifiersOf(pager),
+      owner: 'me',
+      now: clock.now,
+    });
+    assert.deepEqual(pager.types(), ['MASTER_DOWN', 'FAILOVER_COMPLETED']);
+    assert.deepEqual(pager.keptAlive.at(-1), [], 'resolved: nothing left to keep alive');
   });
 
   it('sends a critical message before older ones of other incidents', async () => {
@@ -244,3 +282,15 @@ describe('deliverCluster: one delivery round of a cluster', () => {
     assert.equal(store.lease(CLUSTER, 'deliver:team'), undefined);
   });
 });
+
+/** A channel whose alerts expire: it records each batch it is handed to send again; always due. */
+class KeepAliveNotifier extends FakeNotifier implements KeepsAlertsAlive {
+  readonly keptAlive: Notification[][] = [];
+  keepAliveDue(): boolean {
+    return true;
+  }
+  async keepAlive(_cluster: string, notifications: readonly Notification[]): Promise<DeliveryOutcome> {
+    this.keptAlive.push([...notifications]);
+    return { kind: 'delivered' };
+  }
+}
