@@ -474,6 +474,10 @@ const channelSchema = z
         .meta({
           description: 'The Slack channel id to post to.',
         }),
+      signingSecret: secretReference.optional().meta({
+        description:
+          "Where the Slack app's signing secret comes from. Set, it puts an Acknowledge button on the messages that open or update an incident, and the monitor serves the clicks (a Lambda function URL, or the CLI's slack-interactions listener).",
+      }),
     }),
     z.strictObject({
       kind: z

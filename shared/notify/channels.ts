@@ -42,6 +42,7 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
         token,
         channelId: config.channelId,
         dispatcher: deps.dispatcher,
+        acknowledgeButton: config.signingSecret !== undefined,
       });
     }
     case 'pagerduty': {
@@ -121,4 +122,21 @@ export async function buildNotifiers(
     }
   }
   return notifiers;
+}
+
+/**
+ * The signing secrets of the Slack bot channels that take clicks (usually one app's), resolved: a
+ * request signed with any of them is Slack's. Empty when no channel has one.
+ */
+export async function slackSigningSecrets(
+  channels: MonitorConfig['channels'],
+  secrets?: SecretSources,
+): Promise<string[]> {
+  const resolved = new Set<string>();
+  for (const config of Object.values(channels)) {
+    if (config.kind === 'slack-bot' && config.signingSecret) {
+      resolved.add(await resolveSecret(config.signingSecret, secrets));
+    }
+  }
+  return [...resolved];
 }

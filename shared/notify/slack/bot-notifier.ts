@@ -3,7 +3,7 @@ import type { IncidentAction } from '../../events/types.ts';
 import { type HttpExchange, postJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
 import { redact } from '../redact.ts';
-import { renderSlackMessage, renderSlackResolvedParent } from './render.ts';
+import { renderSlackAcknowledgedParent, renderSlackMessage, renderSlackResolvedParent } from './render.ts';
 
 export interface SlackBotNotifierOptions {
   /** The configured channel name (`oncall-slack`). */
@@ -17,6 +17,11 @@ export interface SlackBotNotifierOptions {
   readonly apiBaseUrl?: string;
   /** Bound on each API call. @default 5000 */
   readonly timeoutMs?: number;
+  /**
+   * An Acknowledge button on the messages that open or update an incident: only when the monitor
+   * serves Slack's interactions (the channel has a signing secret). @default false
+   */
+  readonly acknowledgeButton?: boolean;
 }
 
 /** The answer of one Web API call: its JSON, or what the delivery should report. */
@@ -62,9 +67,9 @@ const BROADCAST: ReadonlySet<IncidentAction> = new Set(['update', 'remind', 'res
 
 /**
  * Slack bot (Web API): `chat.postMessage`. The first message of an incident returns its `ts` as the
- * thread; later events of the incident are replies in that thread, and a resolve also turns the
- * first message into a resolved banner (`chat.update`, done first so that a retry repeats nothing
- * visible: the update is idempotent, the reply is posted once it succeeded).
+ * thread; later events of the incident are replies in that thread, and an acknowledgement or a
+ * resolve also turns the first message into a banner saying so (`chat.update`, done first so that a
+ * retry repeats nothing visible: the update is idempotent, the reply is posted once it succeeded).
  */
 export class SlackBotNotifier implements Notifier {
   readonly channel: string;
@@ -73,6 +78,7 @@ export class SlackBotNotifier implements Notifier {
   readonly #dispatcher: Dispatcher;
   readonly #apiBaseUrl: string;
   readonly #timeoutMs: number;
+  readonly #acknowledgeButton: boolean;
 
   constructor(options: SlackBotNotifierOptions) {
     this.channel = options.channel;
@@ -89,19 +95,27 @@ export class SlackBotNotifier implements Notifier {
     this.#dispatcher = options.dispatcher;
     this.#apiBaseUrl = (options.apiBaseUrl ?? 'https://slack.com/api').replace(/\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#acknowledgeButton = options.acknowledgeButton ?? false;
   }
 
   async send(notification: Notification, signal: AbortSignal): Promise<DeliveryOutcome> {
     const { event, context, thread } = notification;
-    if (thread && event.incidentAction === 'resolve') {
+    // The first message shows where the incident stands: resolved, or who took it (and no button).
+    const parent =
+      thread && event.incidentAction === 'resolve'
+        ? renderSlackResolvedParent(event, thread)
+        : thread && event.incidentAction === 'acknowledge'
+          ? renderSlackAcknowledgedParent(event)
+          : undefined;
+    if (thread && parent) {
       const update = await this.#call(
         'chat.update',
-        { channel: this.#channelId, ts: thread, ...renderSlackResolvedParent(event, thread) },
+        { channel: this.#channelId, ts: thread, ...parent },
         signal,
       );
       if (update.kind === 'error' && !UPDATE_SKIPPED.has(update.error)) return update.outcome;
     }
-    const message = renderSlackMessage(event, context);
+    const message = renderSlackMessage(event, context, { acknowledgeButton: this.#acknowledgeButton });
     const posted = await this.#call(
       'chat.postMessage',
       {

@@ -6,10 +6,13 @@ export {
   type SlackBotNotifierOptions,
 } from './bot-notifier.ts';
 export {
+  ACKNOWLEDGE_BUTTON_ACTION,
   escapeSlack,
+  renderSlackAcknowledgedParent,
   renderSlackMessage,
   renderSlackResolvedParent,
   type SlackBlock,
+  type SlackButton,
   type SlackMessage,
   type SlackText,
   slackLink,

@@ -16,10 +16,28 @@ export interface SlackText {
   readonly verbatim: true;
 }
 
+/** A button; its click reaches the monitor's interaction endpoint (bot mode with a signing secret). */
+export interface SlackButton {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: { readonly type: 'plain_text'; readonly text: string };
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+}
+
 export type SlackBlock =
   | { readonly type: 'section'; readonly text: SlackText }
   | { readonly type: 'section'; readonly fields: readonly SlackText[] }
-  | { readonly type: 'context'; readonly elements: readonly SlackText[] };
+  | { readonly type: 'context'; readonly elements: readonly SlackText[] }
+  | { readonly type: 'actions'; readonly elements: readonly SlackButton[] };
+
+/** The action id of the Acknowledge button, as the interaction endpoint reads it. */
+export const ACKNOWLEDGE_BUTTON_ACTION = 'acknowledge';
+
+export interface SlackRenderOptions {
+  /** An Acknowledge button on a message that opens or updates an incident. @default false */
+  readonly acknowledgeButton?: boolean;
+}
 
 /** The message body shared by webhooks and `chat.postMessage` / `chat.update`. */
 export interface SlackMessage {
@@ -101,7 +119,11 @@ export function emojiOf(event: MonitorEvent): string {
 }
 
 /** The Block Kit message for one event. Never throws on odd facts; every foreign string is escaped. */
-export function renderSlackMessage(event: MonitorEvent, context: NotificationContext = {}): SlackMessage {
+export function renderSlackMessage(
+  event: MonitorEvent,
+  context: NotificationContext = {},
+  options: SlackRenderOptions = {},
+): SlackMessage {
   const view = describeEvent(event, context);
   const emoji = emojiOf(event);
   const blocks: SlackBlock[] = [
@@ -114,6 +136,13 @@ export function renderSlackMessage(event: MonitorEvent, context: NotificationCon
     .map((link) => slackLink(link.url, link.label))
     .filter((link) => link.length <= LINK_LIMIT);
   if (links.length > 0) blocks.push(section(links.join('  ·  ')));
+  if (
+    options.acknowledgeButton &&
+    (event.incidentAction === 'open' || event.incidentAction === 'update') &&
+    event.incidentKey.length <= 255
+  ) {
+    blocks.push({ type: 'actions', elements: [acknowledgeButton(event.incidentKey)] });
+  }
   blocks.push(contextBlock(event));
   return {
     text: fallbackText(emoji, view, event),
@@ -152,6 +181,53 @@ export function renderSlackResolvedParent(event: MonitorEvent, threadTs: string)
         elements: [
           mrkdwn(
             `Incident \`${escapeFit(event.incidentKey, 300)}\` · every message of the incident is in the thread`,
+          ),
+        ],
+      },
+    ],
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+}
+
+function acknowledgeButton(incidentKey: string): SlackButton {
+  return {
+    type: 'button',
+    action_id: ACKNOWLEDGE_BUTTON_ACTION,
+    text: { type: 'plain_text', text: 'Acknowledge' },
+    value: incidentKey,
+    style: 'primary',
+  };
+}
+
+/**
+ * What the first message of an incident becomes once someone acknowledged it (bot mode,
+ * `chat.update`): who and when, in place of the Acknowledge button; the thread keeps every message.
+ */
+export function renderSlackAcknowledgedParent(event: MonitorEvent): SlackMessage {
+  const name = incidentName(event);
+  const facts = event.facts as { readonly by?: unknown; readonly reason?: unknown };
+  const by = typeof facts.by === 'string' ? facts.by : 'someone';
+  const reason = typeof facts.reason === 'string' ? facts.reason : '';
+  const title = `ACKNOWLEDGED · ${event.cluster} · ${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  return {
+    text: escapeFit(`:eyes: ACKNOWLEDGED by ${by} ${event.cluster}: ${name} - ${event.summary}`, TEXT_LIMIT),
+    blocks: [
+      section(`:eyes: *${escapeFit(title, 300)}*`),
+      section(escapeFit(event.summary, SUMMARY_LIMIT)),
+      {
+        type: 'section',
+        fields: [
+          mrkdwn(`*Acknowledged by*\n${escapeFit(by, 200)}`),
+          mrkdwn(`*At*\n${slackDate(event.at)}`),
+          ...(reason ? [mrkdwn(`*Reason*\n${escapeFit(reason, 500)}`)] : []),
+        ],
+      },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            `Incident \`${escapeFit(event.incidentKey, 300)}\` · reminders stopped · every message of the incident is in the thread`,
           ),
         ],
       },

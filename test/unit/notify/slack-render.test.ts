@@ -14,6 +14,7 @@ import { EVENT_TYPES, type MonitorEvent } from '../../../shared/events/types.ts'
 import type { NotificationContext } from '../../../shared/notify/notifier.ts';
 import {
   escapeSlack,
+  renderSlackAcknowledgedParent,
   renderSlackMessage,
   renderSlackResolvedParent,
   type SlackMessage,
@@ -60,7 +61,9 @@ function assertWithinLimits(message: SlackMessage): void {
       assert.ok(block.fields.length <= 10);
       for (const field of block.fields) assert.ok(field.text.length <= 2000, 'field over 2000');
     }
-    if ('elements' in block) for (const element of block.elements) assert.ok(element.text.length <= 3000);
+    if (block.type === 'context')
+      for (const element of block.elements) assert.ok(element.text.length <= 3000);
+    if (block.type === 'actions') for (const button of block.elements) assert.ok(button.value.length <= 2000);
   }
   assert.ok(message.text.length <= 3100);
 }
@@ -391,5 +394,34 @@ describe('shared notification text', () => {
     assert.ok(text.includes('\nDown for: 12 s\n'));
     assert.ok(text.includes('\nWhat to do:\n1. Queries fail until a master registers'));
     assert.ok(text.includes('\nRunbook: https://wiki.corp/dremio/failover\n'));
+  });
+});
+
+describe('the Acknowledge button and the acknowledged first message', () => {
+  const buttonsOf = (message: SlackMessage) =>
+    message.blocks.flatMap((block) => (block.type === 'actions' ? block.elements : []));
+
+  it('is on a message that opens or updates an incident, carrying the incident key, only when asked', () => {
+    for (const type of EVENT_TYPES) {
+      const event = sampleEvent(type);
+      const opensOrUpdates = event.incidentAction === 'open' || event.incidentAction === 'update';
+      const buttons = buttonsOf(renderSlackMessage(event, {}, { acknowledgeButton: true }));
+      assert.deepEqual(
+        buttons.map((button) => [button.action_id, button.value]),
+        opensOrUpdates ? [['acknowledge', event.incidentKey]] : [],
+        type,
+      );
+      assert.deepEqual(buttonsOf(renderSlackMessage(event)), [], `${type}: no button by default`);
+    }
+  });
+
+  it('the first message, once acknowledged, says who and when, and has no button', () => {
+    const message = renderSlackAcknowledgedParent(sampleEvent('INCIDENT_ACKNOWLEDGED'));
+    const text = JSON.stringify(message.blocks);
+    assert.match(message.text, /ACKNOWLEDGED by alice prod/);
+    assert.match(text, /\*Acknowledged by\*\\nalice/);
+    assert.match(text, /restarting coord-a/);
+    assert.deepEqual(buttonsOf(message), []);
+    assertWithinLimits(message);
   });
 });
