@@ -10,6 +10,7 @@ commands:
               carry out the restarts of clusters with remediation enabled
               [--config FILE] [--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [store options]
               [--metrics-listen HOST:PORT] (Prometheus /metrics and /healthz)
+              [--slack-listen HOST:PORT] (Slack's Acknowledge clicks at /slack/interactions)
   events      the audit log [--cluster NAME] [--since ISO|30m|6h|7d] [--type T[,T]] [--limit N] [--json]
   report      one HTML page of the audit log, with the master timeline [--cluster NAME] [--since ...] --out FILE.html
   status      per cluster: the master and since when, open incidents, maintenance, restarts [--json]

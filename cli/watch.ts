@@ -1,8 +1,8 @@
 import type { MonitorEvent } from '../shared/events/types.ts';
 import { Agent } from '../shared/http/undici.ts';
-import { startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
+import { type MonitorLoop, startMonitorLoop } from '../shared/monitor/monitor-loop.ts';
 import { keepYoungGenerationSmall } from '../shared/monitor/young-generation.ts';
-import { buildNotifiers } from '../shared/notify/channels.ts';
+import { buildNotifiers, slackSigningSecrets } from '../shared/notify/channels.ts';
 import { ClusterObserver } from '../shared/observe/observer.ts';
 import { isDeadLocalOwner, localOwner } from '../shared/record/local-owner.ts';
 import {
@@ -19,6 +19,7 @@ import {
 } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { eventJson, eventLine } from './render-event.ts';
+import { INTERACTIONS_PATH, startSlackListener } from './slack-listen.ts';
 
 /**
  * Secrets Manager, loaded at the first secret a channel asks for: a configuration without one never
@@ -32,7 +33,7 @@ function lazySecretsManager(): (arn: string) => Promise<string> {
   };
 }
 
-const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [--metrics-listen HOST:PORT] ${STORE_USAGE}`;
+const USAGE = `[--cluster NAME] [--json] [--interval-ms MS] [--clock-ms MS] [--metrics-listen HOST:PORT] [--slack-listen HOST:PORT] ${STORE_USAGE}`;
 const CLOCK_MS = 5000;
 
 /** The options of `watch`, exported so that a service unit's command line can be checked against them. */
@@ -43,6 +44,7 @@ export const WATCH_OPTIONS = {
   'interval-ms': { type: 'string' },
   'clock-ms': { type: 'string' },
   'metrics-listen': { type: 'string' },
+  'slack-listen': { type: 'string' },
 } as const;
 
 /** The command line of `watch`, checked: a UsageError names the first bad flag. */
@@ -54,6 +56,7 @@ export function watchSettings(argv: readonly string[]) {
     intervalMs: integerFlag(values, 'interval-ms', { fallback: 10_000, min: 100, max: 3_600_000 }),
     clockMs: integerFlag(values, 'clock-ms', { fallback: CLOCK_MS, min: 100, max: 3_600_000 }),
     metricsListen: listenFlag(values, 'metrics-listen'),
+    slackListen: listenFlag(values, 'slack-listen'),
   };
 }
 
@@ -65,20 +68,22 @@ export function watchSettings(argv: readonly string[]) {
  */
 export function watchCommand(argv: readonly string[]): Promise<number> {
   return runCommand('watch', USAGE, async () => {
-    const { values, intervalMs, clockMs, metricsListen } = watchSettings(argv);
+    const { values, intervalMs, clockMs, metricsListen, slackListen } = watchSettings(argv);
     keepYoungGenerationSmall();
     const config = await loadConfig(values.config);
     const clusters = selectClusters(config, values.cluster);
     // Bound before anything else opens, so that a taken address fails the start, not a scrape later.
     const metrics = metricsListen ? await serveMetrics(clusters, intervalMs, metricsListen) : undefined;
     try {
+      const secrets = { getSecret: lazySecretsManager() };
+      const signingSecrets = slackListen ? await slackSigningSecrets(config.channels, secrets) : [];
+      if (slackListen && signingSecrets.length === 0) {
+        throw new UsageError('--slack-listen: no slack-bot channel has a signingSecret to check clicks with');
+      }
       const opened = await openStore(values);
       const observer = new ClusterObserver();
       const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
-      const notifiers = await buildNotifiers(config.channels, {
-        dispatcher,
-        secrets: { getSecret: lazySecretsManager() },
-      });
+      const notifiers = await buildNotifiers(config.channels, { dispatcher, secrets });
       const owner = localOwner();
       const print = (events: readonly MonitorEvent[]) => {
         for (const event of events) console.log(values.json ? eventJson(event) : eventLine(event));
@@ -87,7 +92,26 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
       const executors = clusters.some((cluster) => cluster.remediation.enabled)
         ? await import('../shared/remediate/configured-executor.ts')
         : null;
-      const loop = startMonitorLoop({
+      // Bound before the loop starts, so that a taken address fails the start; clicks wait for the loop.
+      let loop: MonitorLoop | undefined;
+      const slack = slackListen
+        ? await startSlackListener({
+            listen: slackListen,
+            config,
+            store: opened.store,
+            decide: (cluster, decision) =>
+              loop ? loop.decide(cluster.name, decision) : Promise.reject(new Error('not watching yet')),
+            signingSecrets,
+            dispatcher,
+            log: (entry) => console.error(JSON.stringify(entry)),
+          }).catch(async (error: NodeJS.ErrnoException) => {
+            await Promise.all([observer.close(), dispatcher.close(), opened.close()]);
+            throw new UsageError(
+              `--slack-listen ${hostPort(slackListen)}: cannot listen there (${error.code ?? error.message})`,
+            );
+          })
+        : undefined;
+      loop = startMonitorLoop({
         clusters,
         store: opened.store,
         observer,
@@ -112,13 +136,15 @@ export function watchCommand(argv: readonly string[]): Promise<number> {
           message: `watching ${clusters.map((c) => c.name).join(', ')}`,
           store: opened.endpoint,
           ...(metrics ? { metrics: `http://${hostPort(metrics.server.address)}/metrics` } : {}),
+          ...(slack ? { slackInteractions: `http://${hostPort(slack.address)}${INTERACTIONS_PATH}` } : {}),
         }),
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      // Decisions, deliveries and outcomes under way finish before the store closes.
+      // No new clicks; then decisions, deliveries and outcomes under way finish before the store closes.
+      await slack?.close();
       await loop.close();
       await observer.close();
       await dispatcher.close();

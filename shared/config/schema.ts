@@ -474,6 +474,9 @@ const channelSchema = z
         .meta({
           description: 'The Slack channel id to post to.',
         }),
+      apiBaseUrl: serviceUrl.optional().meta({
+        description: 'The Web API base URL; default https://slack.com/api (another for a local test Slack).',
+      }),
       signingSecret: secretReference.optional().meta({
         description:
           "Where the Slack app's signing secret comes from. Set, it puts an Acknowledge button on the messages that open or update an incident, and the monitor serves the clicks (a Lambda function URL, or the CLI's slack-interactions listener).",

@@ -71,6 +71,11 @@ export interface MonitorLoop {
   readonly ready: Promise<void>;
   /** The monitor of a cluster, for commands and tests. */
   monitor(cluster: string): ClusterMonitor;
+  /**
+   * A decision from outside the loop (an acknowledgement from Slack) on a cluster's monitor, handled
+   * as the loop's own: its events reported and delivered.
+   */
+  decide(cluster: string, decision: (monitor: ClusterMonitor) => Promise<Outcome>): Promise<Outcome>;
   /** Stops watching; decisions, deliveries and actions under way finish (actions are aborted). */
   close(): Promise<void>;
 }
@@ -89,6 +94,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
   const watches: Watch[] = [];
   const clocks: NodeJS.Timeout[] = [];
   const monitors = new Map<string, ClusterMonitor>();
+  const deciders = new Map<string, (work: Promise<Outcome>) => Promise<unknown>>();
   const stopping = new AbortController();
   const spacingMs = Math.min(
     options.startSpacingMs ?? 20,
@@ -172,6 +178,7 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
       track(handled);
       return handled;
     };
+    deciders.set(cluster.name, decide);
     watches.push(
       startAfter(index * spacingMs, cluster.name, () =>
         (options.watch ?? watchCluster)(cluster, options.observer, {
@@ -201,6 +208,12 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
       const found = monitors.get(name);
       if (!found) throw new Error(`no cluster named ${name} in this loop`);
       return found;
+    },
+    async decide(name, decision) {
+      const monitor = this.monitor(name);
+      const work = decision(monitor);
+      await deciders.get(name)?.(work);
+      return work;
     },
     async close() {
       for (const clock of clocks) clearInterval(clock);

@@ -43,6 +43,7 @@ async function build(name: string, config: ChannelConfig, deps: ChannelDependenc
         channelId: config.channelId,
         dispatcher: deps.dispatcher,
         acknowledgeButton: config.signingSecret !== undefined,
+        ...(config.apiBaseUrl === undefined ? {} : { apiBaseUrl: config.apiBaseUrl }),
       });
     }
     case 'pagerduty': {
