@@ -39,6 +39,8 @@ export interface Runtime {
    * client. May load the executor's module on first use, hence the promise.
    */
   readonly executorFor?: (cluster: ClusterConfig) => Executor | Promise<Executor>;
+  /** The signing secrets of the Slack bot channels that take Acknowledge clicks, resolved. */
+  readonly slackSigningSecrets?: (config: MonitorConfig) => Promise<readonly string[]>;
   readonly settings: MonitorSettings;
 }
 
@@ -122,6 +124,12 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const parseOnce = configParser();
   const dispatcher = new Agent({ connect: { timeout: 5000 }, keepAliveTimeout: 10_000 });
   const notifierCache = new WeakMap<MonitorConfig, Promise<Map<string, Notifier>>>();
+  const getSecret = async (arn: string) => {
+    const { getSecret: read } = await import('@aws-lambda-powertools/parameters/secrets');
+    const value = await read(arn, { maxAge: CONFIG_MAX_AGE_S });
+    if (typeof value !== 'string') throw new Error(`secret ${arn} has no string value`);
+    return value;
+  };
   return {
     logger: createLogger(),
     metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME }),
@@ -139,12 +147,7 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
         built = import('./notifiers.ts').then(({ notifiersFor }) =>
           notifiersFor(config, {
             dispatcher,
-            getSecret: async (arn) => {
-              const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-              const value = await getSecret(arn, { maxAge: CONFIG_MAX_AGE_S });
-              if (typeof value !== 'string') throw new Error(`secret ${arn} has no string value`);
-              return value;
-            },
+            getSecret,
             ...(settings.remediationTopicArn
               ? { remediation: { topicArn: settings.remediationTopicArn } }
               : {}),
@@ -153,6 +156,10 @@ export function awsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
         notifierCache.set(config, built);
       }
       return built;
+    },
+    slackSigningSecrets: async (config) => {
+      const { slackSigningSecrets } = await import('../shared/notify/channels.ts');
+      return slackSigningSecrets(config.channels, { getSecret });
     },
     settings,
   };

@@ -3,7 +3,7 @@ import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -106,10 +106,21 @@ export interface DremioFailoverMonitorProps {
    * the dashboard charts. @default 'minimal'
    */
   readonly metrics?: MetricSet;
+  /**
+   * Serve Slack's Acknowledge clicks: an interactions function behind a Lambda function URL (no IAM
+   * auth: Slack's signature is the gate), at most `reservedConcurrency` at once. It can read and
+   * write the table, read the configuration and the channels' secrets, and publish to the
+   * notification topics: it acknowledges and delivers, and can restart nothing. Set from the
+   * configuration when a slack-bot channel has a signingSecret. @default false
+   */
+  readonly slackInteractions?: boolean;
 }
 
+/** How many interactions functions may run at once: clicks are rare; a flood is throttled, not paid for. */
+export const INTERACTIONS_CONCURRENCY = 5;
+
 /** Defaults of the functions' memory (MB), from bench/function-memory.ts; docs/operations.md has the figures. */
-export const DEFAULT_MEMORY_MB = { poll: 192, watch: 128, remediate: 256 } as const;
+export const DEFAULT_MEMORY_MB = { poll: 192, watch: 128, remediate: 256, interactions: 256 } as const;
 
 /**
  * The only command the remediate function may run on an instance: `systemctl is-active <unit>`, the
@@ -149,6 +160,9 @@ export class DremioFailoverMonitor extends Construct {
   readonly remediationTopic: sns.Topic;
   readonly monitorFunction: lambda.Function;
   readonly remediateFunction: lambda.Function;
+  /** The interactions function and its URL (Slack's Request URL), when `slackInteractions`. */
+  readonly interactionsFunction?: lambda.Function;
+  readonly interactionsUrl?: lambda.FunctionUrl;
   readonly slackSecret: secretsmanager.Secret;
   readonly dashboard: cw.Dashboard;
   readonly configParameter: ssm.StringParameter;
@@ -240,7 +254,36 @@ export class DremioFailoverMonitor extends Construct {
       ...placement,
     });
 
-    for (const fn of [this.monitorFunction, this.remediateFunction]) {
+    if (props.slackInteractions) {
+      this.interactionsFunction = monitorFunction(this, 'Interactions', {
+        entry: 'interactions',
+        description: "dremio-ha-monitor: Slack's Acknowledge clicks (acknowledge an incident, nothing else)",
+        // Slack waits 3 s for an answer; what is not delivered by then stays in the outbox.
+        timeout: Duration.seconds(15),
+        environment,
+        memoryMb: DEFAULT_MEMORY_MB.interactions,
+        reservedConcurrency: INTERACTIONS_CONCURRENCY,
+        ...placement,
+      });
+      this.interactionsUrl = this.interactionsFunction.addFunctionUrl({
+        authType: lambda.FunctionUrlAuthType.NONE,
+        invokeMode: lambda.InvokeMode.BUFFERED,
+      });
+      this.interactionsFunction.addToRolePolicy(
+        permissions.readSecretsStatement([this.slackSecret.secretArn, ...(props.secretArns ?? [])]),
+      );
+      if ((props.notificationTopicArns ?? []).length > 0) {
+        this.interactionsFunction.addToRolePolicy(
+          permissions.publishStatement([...(props.notificationTopicArns ?? [])]),
+        );
+      }
+    }
+
+    for (const fn of [
+      this.monitorFunction,
+      this.remediateFunction,
+      ...(this.interactionsFunction ? [this.interactionsFunction] : []),
+    ]) {
       fn.addToRolePolicy(permissions.tableStatement(this.table.tableArn));
       this.table.encryptionKey?.grantEncryptDecrypt(fn);
       fn.addToRolePolicy(permissions.readParameterStatement(this.configParameter.parameterArn));

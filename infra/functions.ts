@@ -100,7 +100,7 @@ export function prebuiltBundle(entry: MonitorFunctionProps['entry']): string | u
 
 export interface MonitorFunctionProps {
   /** The handler's folder under functions/. */
-  readonly entry: 'monitor' | 'remediate';
+  readonly entry: 'monitor' | 'remediate' | 'interactions';
   readonly description: string;
   readonly timeout: Duration;
   readonly environment: Readonly<Record<string, string>>;
@@ -109,9 +109,11 @@ export interface MonitorFunctionProps {
   readonly securityGroups: readonly ec2.ISecurityGroup[];
   /** MB; also sets the function's CPU share. */
   readonly memoryMb: number;
+  /** At most this many run at once (the interactions function is reachable from the internet). @default unreserved */
+  readonly reservedConcurrency?: number;
 }
 
-/** One of the two functions: Node 22 on arm64, in the clusters' VPC, with its own log group. */
+/** One of the functions: Node 22 on arm64, in the clusters' VPC, with its own log group. */
 export function monitorFunction(scope: Construct, id: string, props: MonitorFunctionProps): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: logs.RetentionDays.THREE_MONTHS,
@@ -160,6 +162,9 @@ export function monitorFunction(scope: Construct, id: string, props: MonitorFunc
     vpcSubnets: props.vpcSubnets,
     securityGroups: [...props.securityGroups],
     logGroup,
+    ...(props.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrentExecutions: props.reservedConcurrency }),
   };
   const prebuilt = prebuiltBundle(props.entry);
   const fn = new lambda.Function(scope, id, {

@@ -49,5 +49,11 @@ export function buildMonitorStack(
   });
   new CfnOutput(stack, 'MonitorFunctionName', { value: monitor.monitorFunction.functionName });
   new CfnOutput(stack, 'DashboardName', { value: monitor.dashboard.dashboardName });
+  if (monitor.interactionsUrl) {
+    new CfnOutput(stack, 'SlackInteractionsUrl', {
+      value: `${monitor.interactionsUrl.url}slack/interactions`,
+      description: "The Slack app's Interactivity Request URL (Acknowledge buttons)",
+    });
+  }
   return { stack, monitor };
 }

@@ -41,6 +41,9 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
       Object.values(config.channels).flatMap((channel) => (channel.kind === 'sns' ? [channel.topicArn] : [])),
     ),
     secretArns: unique(Object.values(config.channels).flatMap((channel) => secretArnsIn(channel))),
+    slackInteractions: Object.values(config.channels).some(
+      (channel) => channel.kind === 'slack-bot' && channel.signingSecret !== undefined,
+    ),
     serviceUnits: unique(
       config.clusters.flatMap((cluster) =>
         cluster.remediation.enabled && cluster.remediation.ec2.serviceUnit !== undefined

@@ -56,7 +56,7 @@ copyFileSync(PROTO, join(cli, 'coordination.proto'));
 
 // The Lambda functions, bundled with the construct's own options, so that the compiled construct
 // deploys them without esbuild.
-for (const entry of ['monitor', 'remediate']) {
+for (const entry of ['monitor', 'remediate', 'interactions']) {
   const out = join(dist, 'lambda', entry);
   await build(functionBuildOptions(entry, out));
   copyFileSync(PROTO, join(out, 'coordination.proto'));

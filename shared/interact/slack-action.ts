@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACKNOWLEDGE_BUTTON_ACTION } from '../notify/slack/render.ts';
 
 /**

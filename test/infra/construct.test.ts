@@ -17,7 +17,7 @@ import {
   SERVICE_NAME,
 } from '../../functions/contract.ts';
 import { DeployConfigError } from '../../infra/deploy-config.ts';
-import { DremioFailoverMonitor } from '../../infra/dremio-failover-monitor.ts';
+import { DremioFailoverMonitor, INTERACTIONS_CONCURRENCY } from '../../infra/dremio-failover-monitor.ts';
 import { buildMonitorStack } from '../../infra/monitor-stack.ts';
 import {
   CLUSTER_TAG_CONDITION_KEY,
@@ -709,6 +709,61 @@ describe('DremioFailoverMonitor', () => {
   });
 });
 
+describe("Slack's Acknowledge clicks", () => {
+  const SIGNING_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-signing';
+  const withClicks = synth((config) => {
+    Object.assign(config.channels as object, {
+      bot: {
+        kind: 'slack-bot',
+        token: { secretsManagerArn: SLACK_ARN },
+        channelId: 'C0123ABCD',
+        signingSecret: { secretsManagerArn: SIGNING_ARN },
+      },
+    });
+  });
+
+  it('adds no function and no URL when no slack-bot channel has a signing secret', () => {
+    assert.equal(poll.monitor.interactionsFunction, undefined);
+    poll.template.resourceCountIs('AWS::Lambda::Url', 0);
+    poll.template.resourceCountIs('AWS::Lambda::Function', 2);
+    assert.equal(Object.keys(poll.template.findOutputs('SlackInteractionsUrl')).length, 0);
+  });
+
+  it('adds the interactions function behind a function URL without IAM auth, throttled, and outputs the Request URL', () => {
+    withClicks.template.resourceCountIs('AWS::Lambda::Function', 3);
+    const fn = logicalId(withClicks.stack, withClicks.monitor.interactionsFunction as never);
+    withClicks.template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] },
+    });
+    withClicks.template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: INTERACTIONS_CONCURRENCY,
+      Timeout: 15,
+    });
+    const output = Object.values(withClicks.template.findOutputs('SlackInteractionsUrl'))[0] as Json;
+    assert.match(JSON.stringify(output.Value), /slack\/interactions/);
+  });
+
+  it('can acknowledge and deliver, never restart or publish to the remediation topic', () => {
+    const role = logicalId(withClicks.stack, withClicks.monitor.interactionsFunction?.role as never);
+    const statements: Json[] = [];
+    for (const [, policy] of resourcesOf(withClicks.template, 'AWS::IAM::Policy')) {
+      const properties = policy.Properties as { PolicyDocument: { Statement: Json[] }; Roles: unknown };
+      if (JSON.stringify(properties.Roles) !== JSON.stringify([{ Ref: role }])) continue;
+      statements.push(...properties.PolicyDocument.Statement);
+    }
+    const actions = statements.flatMap((statement) => [statement.Action].flat().map(String));
+    assert.ok(actions.includes('dynamodb:PutItem') && actions.includes('secretsmanager:GetSecretValue'));
+    assert.ok(
+      !actions.some((action) => /^ec2:(Reboot|Start|Stop)|^ssm:SendCommand/.test(action)),
+      actions.join(),
+    );
+    const remediationTopic = logicalId(withClicks.stack, withClicks.monitor.remediationTopic);
+    assert.ok(!JSON.stringify(statements).includes(remediationTopic), 'no remediation topic');
+    assert.match(JSON.stringify(statements), /slack-signing/);
+  });
+});
+
 describe('propsFromConfig', () => {
   it('derives ports, topics and secrets from the configuration', () => {
     const props = propsFromConfig(parseConfig(baseConfig(), 'test'), 'text');
@@ -718,6 +773,7 @@ describe('propsFromConfig', () => {
     ]);
     assert.deepEqual(props.notificationTopicArns, [PAGER_ARN]);
     assert.deepEqual(props.secretArns, [SLACK_ARN]);
+    assert.equal(props.slackInteractions, false);
     assert.equal(props.configText, 'text');
     assert.equal(props.tableName, 'dremio-ha-monitor');
     assert.equal(props.vpcEndpoints, false);

@@ -17,6 +17,7 @@ export function localRuntime(options: {
   readonly settings?: Partial<MonitorSettings>;
   readonly notifiers?: Runtime['notifiers'];
   readonly executorFor?: Runtime['executorFor'];
+  readonly slackSigningSecrets?: readonly string[];
 }): Runtime {
   return {
     logger: createLogger(),
@@ -26,6 +27,9 @@ export function localRuntime(options: {
     observer: options.observer,
     notifiers: options.notifiers ?? (async () => new Map()),
     ...(options.executorFor ? { executorFor: options.executorFor } : {}),
+    ...(options.slackSigningSecrets
+      ? { slackSigningSecrets: async () => options.slackSigningSecrets ?? [] }
+      : {}),
     settings: {
       mode: 'poll',
       watchMs: 65_000,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES, INCIDENT_ACTIONS, SEVERITIES } from '../../events/types.ts';
 import { WEBHOOK_SCHEMA_VERSION } from './envelope.ts';
 
