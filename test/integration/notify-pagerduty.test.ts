@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import { EVENT_TYPES, type EventType } from '../../shared/events/types.ts';
+import type { EventType } from '../../shared/events/types.ts';
 import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
 import { PagerDutyNotifier } from '../../shared/notify/pagerduty/index.ts';
-import { readGolden } from '../support/golden.ts';
-import { sampleContext, sampleEvent, T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound } from '../support/outbox-round.ts';
+import { T0 } from '../support/notify-events.ts';
+import { committedEvents, deliverRound, sendEveryEventType } from '../support/outbox-round.ts';
 import {
   type PagerDutyReceiver,
   ROUTING_KEY,
@@ -51,29 +50,22 @@ describe('PagerDuty through the outbox, against a local Events API v2', () => {
   const round = (options: Omit<DeliverOptions, 'owner' | 'context'>) => deliverRound(options, reasons);
 
   it('sends every event type as its golden request, with the routing key; nothing where the golden is null', async () => {
-    const pager = notifier();
-    for (const type of EVENT_TYPES) {
-      const event = sampleEvent(type);
-      const from = receiver.requests.length;
-      const outcome = await pager.send(
-        { event, context: sampleContext(event) },
-        new AbortController().signal,
-      );
-      assert.deepEqual(outcome, { kind: 'delivered' }, type);
-      const golden = readGolden('pagerduty', type);
-      const [request, ...more] = receiver.requests.slice(from);
-      assert.equal(more.length, 0, type);
-      if (golden === null) {
-        assert.equal(request, undefined, `${type} sends nothing`);
-        continue;
-      }
-      assert.equal(request?.answered, 202, `${type}: ${request?.invalid?.join('; ')}`);
-      assert.deepEqual(
-        JSON.parse(request?.raw ?? ''),
-        { routing_key: ROUTING_KEY, ...(golden as object) },
-        type,
-      );
-    }
+    await sendEveryEventType(
+      notifier(),
+      'pagerduty',
+      () => receiver.requests,
+      ({ type }, golden, requests) => {
+        const [request, ...more] = requests;
+        assert.equal(more.length, 0, type);
+        if (golden === null) return assert.equal(request, undefined, `${type} sends nothing`);
+        assert.equal(request?.answered, 202, `${type}: ${request?.invalid?.join('; ')}`);
+        assert.deepEqual(
+          JSON.parse(request?.raw ?? ''),
+          { routing_key: ROUTING_KEY, ...(golden as object) },
+          type,
+        );
+      },
+    );
   });
 
   it("delivers an incident's life in order: trigger, trigger (escalation), acknowledge, resolve; the reminder sends nothing", async () => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import { EVENT_TYPES, type EventType } from '../../shared/events/types.ts';
+import type { EventType } from '../../shared/events/types.ts';
 import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import { TeamsNotifier } from '../../shared/notify/teams/index.ts';
-import { readGolden } from '../support/golden.ts';
 import { type HttpReceiver, startHttpReceiver } from '../support/http-receiver.ts';
-import { sampleContext, sampleEvent, T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound } from '../support/outbox-round.ts';
+import { T0 } from '../support/notify-events.ts';
+import { committedEvents, deliverRound, sendEveryEventType } from '../support/outbox-round.ts';
 
 /**
  * The Teams channel against a local stand-in for a Workflows webhook (it answers 202 as Power
@@ -46,24 +45,16 @@ describe('Teams through the outbox, against a local workflow webhook', () => {
   const sent = (from: number) => receiver.requests.slice(from).map((request) => JSON.parse(request.raw));
 
   it('posts every event type to the workflow URL as its golden message', async () => {
-    const teams = notifier();
-    for (const type of EVENT_TYPES) {
-      const event = sampleEvent(type);
-      const from = receiver.requests.length;
-      const outcome = await teams.send(
-        { event, context: sampleContext(event) },
-        new AbortController().signal,
-      );
-      assert.deepEqual(outcome, { kind: 'delivered' }, type);
-      const [request] = receiver.requests.slice(from);
-      assert.equal(request?.path, webhookUrl.slice(receiver.url.length), type);
-      assert.match(String(request?.headers['content-type']), /^application\/json/);
-      assert.deepEqual(
-        JSON.parse(request?.raw ?? ''),
-        readGolden('teams', type),
-        `${type} differs from its golden`,
-      );
-    }
+    await sendEveryEventType(
+      notifier(),
+      'teams',
+      () => receiver.requests,
+      ({ type }, golden, [request]) => {
+        assert.equal(request?.path, webhookUrl.slice(receiver.url.length), type);
+        assert.match(String(request?.headers['content-type']), /^application\/json/);
+        assert.deepEqual(JSON.parse(request?.raw ?? ''), golden, `${type} differs from its golden`);
+      },
+    );
   });
 
   it("delivers an incident's life in commit order, one card per event", async () => {

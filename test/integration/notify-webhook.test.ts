@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Agent } from 'undici';
-import { EVENT_TYPES, type EventType } from '../../shared/events/types.ts';
+import type { EventType } from '../../shared/events/types.ts';
 import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import {
   EVENT_ID_HEADER,
@@ -15,10 +15,9 @@ import {
   verifyWebhook,
   WebhookNotifier,
 } from '../../shared/notify/webhook/index.ts';
-import { readGolden } from '../support/golden.ts';
 import { type HttpReceiver, type ScriptedReply, startHttpReceiver } from '../support/http-receiver.ts';
 import { sampleContext, sampleEvent, T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound } from '../support/outbox-round.ts';
+import { committedEvents, deliverRound, sendEveryEventType } from '../support/outbox-round.ts';
 
 /**
  * The signed webhook against a local receiver that checks each request with the verification
@@ -89,24 +88,16 @@ describe('the signed webhook through the outbox, against a receiver running the 
   const round = (options: Omit<DeliverOptions, 'owner' | 'context'>) => deliverRound(options, reasons);
 
   it('delivers every event type as its golden body, signed, with its event id', async () => {
-    const webhook = notifier();
-    for (const type of EVENT_TYPES) {
-      const event = sampleEvent(type);
-      const from = receiver.requests.length;
-      const outcome = await webhook.send(
-        { event, context: sampleContext(event) },
-        new AbortController().signal,
-      );
-      assert.deepEqual(outcome, { kind: 'delivered' }, type);
-      const [request] = receiver.requests.slice(from);
-      assert.equal(request?.status, 200, type);
-      assert.equal(request?.headers[EVENT_ID_HEADER], event.id);
-      assert.deepEqual(
-        JSON.parse(request?.raw ?? ''),
-        readGolden('webhook', type),
-        `${type} differs from its golden`,
-      );
-    }
+    await sendEveryEventType(
+      notifier(),
+      'webhook',
+      () => receiver.requests,
+      (event, golden, [request]) => {
+        assert.equal(request?.status, 200, event.type);
+        assert.equal(request?.headers[EVENT_ID_HEADER], event.id);
+        assert.deepEqual(JSON.parse(request?.raw ?? ''), golden, `${event.type} differs from its golden`);
+      },
+    );
   });
 
   it("delivers an incident's life in commit order", async () => {

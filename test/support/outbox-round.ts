@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { monotonicFactory } from 'ulid';
-import type { EventType, MonitorEvent } from '../../shared/events/types.ts';
+import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/events/types.ts';
 import { type DeliverOptions, type DeliveryRound, deliverPending } from '../../shared/notify/deliver.ts';
+import type { Notifier } from '../../shared/notify/notifier.ts';
 import { planOutbox } from '../../shared/notify/routing.ts';
 import type { IncidentRoute } from '../../shared/record/outbox.ts';
+import { readGolden } from './golden.ts';
 import { MemoryStore } from './memory-store.ts';
 import { sampleContext, sampleEvent, T0 } from './notify-events.ts';
 
@@ -65,4 +67,27 @@ export async function deliverRound(
   const done = await deliverPending({ owner: 'test', context: sampleContext, ...options });
   for (const delivery of [...done.failed, ...done.retrying]) reasons.push(delivery.lastError ?? '');
   return done;
+}
+
+/**
+ * Sends the sample of every event type through `notifier` with the sample context, as a delivery
+ * would, and expects `delivered`; `check` gets the type's event, its golden file
+ * (`test/golden/<folder>/<TYPE>.json`) and the requests the receiver got for it.
+ */
+export async function sendEveryEventType<R>(
+  notifier: Notifier,
+  folder: string,
+  received: () => readonly R[],
+  check: (event: MonitorEvent, golden: unknown, requests: readonly R[]) => void,
+): Promise<void> {
+  for (const type of EVENT_TYPES) {
+    const event = sampleEvent(type);
+    const from = received().length;
+    const outcome = await notifier.send(
+      { event, context: sampleContext(event) },
+      new AbortController().signal,
+    );
+    assert.deepEqual(outcome, { kind: 'delivered' }, type);
+    check(event, readGolden(folder, type), received().slice(from));
+  }
 }
