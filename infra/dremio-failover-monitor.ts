@@ -114,6 +114,11 @@ export interface DremioFailoverMonitorProps {
    * configuration when a slack-bot channel has a signingSecret. @default false
    */
   readonly slackInteractions?: boolean;
+  /**
+   * TCP ports of the channels' endpoints other than 443 (an Alertmanager on 9093, a webhook on 8443),
+   * which the created security group lets the functions reach. @default []
+   */
+  readonly channelPorts?: readonly number[];
 }
 
 /** How many interactions functions may run at once: clicks are rare; a flood is throttled, not paid for. */
@@ -217,7 +222,10 @@ export class DremioFailoverMonitor extends Construct {
       vpc: props.vpc,
       vpcSubnets: settings.vpcSubnets,
       ...(props.securityGroups === undefined ? {} : { securityGroups: props.securityGroups }),
-      egressPorts: props.clusters.flatMap((cluster) => [...cluster.zookeeperPorts, ...cluster.webPorts]),
+      egressPorts: [
+        ...props.clusters.flatMap((cluster) => [...cluster.zookeeperPorts, ...cluster.webPorts]),
+        ...(props.channelPorts ?? []),
+      ],
       endpoints: props.vpcEndpoints ?? false,
     });
     const placement = {

@@ -41,6 +41,7 @@ export function propsFromConfig(config: MonitorConfig, configText: string): Conf
       Object.values(config.channels).flatMap((channel) => (channel.kind === 'sns' ? [channel.topicArn] : [])),
     ),
     secretArns: unique(Object.values(config.channels).flatMap((channel) => secretArnsIn(channel))),
+    channelPorts: unique(Object.values(config.channels).flatMap(channelPorts)),
     slackInteractions: Object.values(config.channels).some(
       (channel) => channel.kind === 'slack-bot' && channel.signingSecret !== undefined,
     ),
@@ -83,6 +84,24 @@ export function webPort(webUrl: string): number {
 
 function unique<T extends string | number>(values: readonly T[]): T[] {
   return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The ports of the endpoints a channel names in the file (an Alertmanager, a webhook, PagerDuty's or
+ * Slack's API base), when not 443; a URL behind a secret (Teams) is not known at synth and gets 443.
+ */
+function channelPorts(channel: MonitorConfig['channels'][string]): number[] {
+  const url =
+    channel.kind === 'alertmanager' || channel.kind === 'webhook'
+      ? channel.url
+      : channel.kind === 'pagerduty'
+        ? channel.eventsUrl
+        : channel.kind === 'slack-bot'
+          ? channel.apiBaseUrl
+          : undefined;
+  if (url === undefined) return [];
+  const port = webPort(url);
+  return port === 443 ? [] : [port];
 }
 
 /** Every Secrets Manager ARN a channel refers to, wherever in it (a token, a routing key, a header). */

@@ -582,6 +582,33 @@ function unknownChannelIssues(config: {
   return issues;
 }
 
+/** Default of an Alertmanager channel's resolveTimeoutMs: 15 minutes. */
+export const ALERTMANAGER_RESOLVE_TIMEOUT_MS = 900_000;
+
+/**
+ * On AWS in poll mode, open alerts are sent again once per invocation (every aws.scheduleMinutes):
+ * an Alertmanager channel's resolve timeout must outlast two of them, or Alertmanager would resolve
+ * open incidents between invocations.
+ */
+function resolveTimeoutIssues(config: {
+  channels: Record<string, { kind: string; resolveTimeoutMs?: number | undefined }>;
+  aws?: { mode: string; scheduleMinutes: number } | undefined;
+}): Array<{ path: Array<string | number>; message: string }> {
+  if (config.aws?.mode !== 'poll') return [];
+  const needed = 2 * config.aws.scheduleMinutes * 60_000;
+  return Object.entries(config.channels).flatMap(([name, channel]) => {
+    const timeout = channel.resolveTimeoutMs ?? ALERTMANAGER_RESOLVE_TIMEOUT_MS;
+    return channel.kind === 'alertmanager' && timeout < needed
+      ? [
+          {
+            path: ['channels', name, 'resolveTimeoutMs'],
+            message: `must be at least ${needed} (twice aws.scheduleMinutes): in poll mode open alerts are sent again once per invocation`,
+          },
+        ]
+      : [];
+  });
+}
+
 export const monitorConfigSchema = z
   .strictObject({
     $schema: z
@@ -626,6 +653,7 @@ export const monitorConfigSchema = z
   )
   .superRefine((config, context) => {
     for (const issue of unknownChannelIssues(config)) context.addIssue({ code: 'custom', ...issue });
+    for (const issue of resolveTimeoutIssues(config)) context.addIssue({ code: 'custom', ...issue });
   })
   .transform(({ $schema: _schema, ...config }) => config)
   .meta({

@@ -774,12 +774,33 @@ describe('propsFromConfig', () => {
     assert.deepEqual(props.notificationTopicArns, [PAGER_ARN]);
     assert.deepEqual(props.secretArns, [SLACK_ARN]);
     assert.equal(props.slackInteractions, false);
+    assert.deepEqual(props.channelPorts, []);
     assert.equal(props.configText, 'text');
     assert.equal(props.tableName, 'dremio-ha-monitor');
     assert.equal(props.vpcEndpoints, false);
     assert.equal(props.metrics, 'minimal');
     assert.equal(props.monitorMemoryMb, undefined, 'the construct picks it by mode');
     assert.equal(props.remediateMemoryMb, undefined);
+  });
+
+  it("opens the egress of the channels' own ports: an Alertmanager on 9093, a webhook on 8443", () => {
+    const config = baseConfig();
+    Object.assign(config.channels as object, {
+      am: { kind: 'alertmanager', url: 'http://alertmanager.corp:9093' },
+      hook: { kind: 'webhook', url: 'https://hooks.corp:8443/x', signingSecret: { env: 'S' } },
+      teams: { kind: 'teams-workflow', webhookUrl: { env: 'T' } },
+    });
+    assert.deepEqual(propsFromConfig(parseConfig(config, 'test'), 'text').channelPorts, [8443, 9093]);
+    const synthesized = synth((document) => {
+      Object.assign(document.channels as object, {
+        am: { kind: 'alertmanager', url: 'http://alertmanager.corp:9093' },
+      });
+    });
+    synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: Match.arrayWith([
+        Match.objectLike({ FromPort: 9093, ToPort: 9093, IpProtocol: 'tcp' }),
+      ]),
+    });
   });
 
   it('lets the monitor read every secret any channel names, nested headers too, each once', () => {

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { ALERTMANAGER_RESOLVE_TIMEOUT_MS } from '../../config/schema.ts';
 import { classifyAnswer, excerptOf, type HttpExchange, postJson, sendJson } from '../http.ts';
 import type { DeliveryOutcome, KeepsAlertsAlive, Notification, Notifier } from '../notifier.ts';
 import { redact } from '../redact.ts';
@@ -28,7 +29,7 @@ export interface AlertmanagerNotifierOptions {
   readonly timeoutMs?: number;
 }
 
-export const DEFAULT_RESOLVE_TIMEOUT_MS = 900_000;
+export const DEFAULT_RESOLVE_TIMEOUT_MS = ALERTMANAGER_RESOLVE_TIMEOUT_MS;
 export const DEFAULT_KEEP_ALIVE_EVERY_MS = 60_000;
 const BODY_LIMIT_BYTES = 4096;
 /** A GET of an incident's alerts: a handful, with their annotations. */

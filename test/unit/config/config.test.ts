@@ -1460,11 +1460,25 @@ describe('channels and routes', () => {
     );
   });
 
-  const channel = (config: Record<string, unknown>) => () =>
-    parseConfig({ clusters: [cluster([{ channel: 'c' }])], channels: { c: config } }, 'monitor.yaml');
+  const channel =
+    (config: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+    () =>
+      parseConfig(
+        { clusters: [cluster([{ channel: 'c' }])], channels: { c: config }, ...more },
+        'monitor.yaml',
+      );
+  // Polled every 10 minutes: an Alertmanager alert must outlast two invocations.
+  const everyTenMinutes = {
+    aws: { scheduleMinutes: 10, vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-0abc1234'] } },
+  };
 
   it('takes every kind of channel, each with its secrets as references', () => {
     const env = (name: string) => ({ env: name });
+    assert.equal(
+      channel({ kind: 'alertmanager', url: 'http://am:9093', resolveTimeoutMs: 1_200_000 }, everyTenMinutes)()
+        .channels.c?.kind,
+      'alertmanager',
+    );
     for (const config of [
       { kind: 'pagerduty', routingKey: env('PD'), eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' },
       { kind: 'teams-workflow', webhookUrl: env('TEAMS') },
@@ -1481,7 +1495,7 @@ describe('channels and routes', () => {
     }
   });
 
-  const refusals: ReadonlyArray<[string, Record<string, unknown>, RegExp]> = [
+  const refusals: ReadonlyArray<[string, Record<string, unknown>, RegExp, Record<string, unknown>?]> = [
     [
       'an Alertmanager URL with credentials',
       { kind: 'alertmanager', url: 'http://u:p@am:9093' },
@@ -1508,15 +1522,21 @@ describe('channels and routes', () => {
       /channels\.c\.headers/,
     ],
     [
+      'an Alertmanager resolve timeout a poll schedule outruns',
+      { kind: 'alertmanager', url: 'http://am:9093' },
+      /channels\.c\.resolveTimeoutMs: must be at least 1200000 \(twice aws\.scheduleMinutes\)/,
+      everyTenMinutes,
+    ],
+    [
       'an inline routing key',
       { kind: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000TEST32' },
       /channels\.c\.routingKey: expected/,
     ],
   ];
-  for (const [name, config, error] of refusals) {
+  for (const [name, config, error, more] of refusals) {
     it(`refuses ${name}, naming where`, () => {
       assert.throws(
-        channel(config),
+        channel(config, more),
         (thrown: Error) => error.test(thrown.message) && !/inline-0123|TEST32/.test(thrown.message),
       );
     });
