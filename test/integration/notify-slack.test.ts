@@ -196,20 +196,25 @@ describe('Slack bot (Web API) against a local receiver', () => {
       await notifier.send(notification(sampleEvent('INCIDENT_ACKNOWLEDGED'), thread), never()),
     );
     assert.deepEqual(ack, { kind: 'delivered', thread });
-    assert.equal(bodyOf(receiver.requests[2]).reply_broadcast, false);
+    // The acknowledgement first turns the first message into a banner saying who took it.
+    const [acknowledgedParent, ackReply] = receiver.requests.slice(2);
+    assert.equal(acknowledgedParent?.apiMethod, 'chat.update');
+    assert.equal(bodyOf(acknowledgedParent).ts, thread);
+    assert.match(String(bodyOf(acknowledgedParent).text), /ACKNOWLEDGED by alice prod/);
+    assert.equal(bodyOf(ackReply).reply_broadcast, false);
 
     const resolved = keep(
       await notifier.send(notification(sampleEvent('FAILOVER_COMPLETED'), thread), never()),
     );
     assert.deepEqual(resolved, { kind: 'delivered', thread });
-    const [update, last] = receiver.requests.slice(3);
+    const [update, last] = receiver.requests.slice(4);
     assert.equal(update?.apiMethod, 'chat.update');
     assert.equal(bodyOf(update).ts, thread);
     assert.equal(last?.apiMethod, 'chat.postMessage');
     assert.equal(bodyOf(last).thread_ts, thread);
 
     const parent = receiver.messages.get(thread);
-    assert.equal(parent?.updates, 1);
+    assert.equal(parent?.updates, 2);
     assert.match(parent?.text ?? '', /^:white_check_mark: RESOLVED prod: master incident/);
     const replies = [...receiver.messages.values()].filter((message) => message.threadTs === thread);
     assert.equal(replies.length, 3);

@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
 
-/** Asks the kernel for `count` distinct free TCP ports on loopback. */
-export async function freePorts(count: number): Promise<number[]> {
+/**
+ * Asks the kernel for `count` distinct free TCP ports on `host` (a loopback address). Ask on the
+ * address the port will be bound on: a port free on 127.0.0.1 may be taken on 127.0.0.11.
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
@@ -9,7 +12,7 @@ export async function freePorts(count: number): Promise<number[]> {
         new Promise<import('node:net').Server>((resolve, reject) => {
           const server = createServer();
           server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
+          server.listen(0, host, () => resolve(server));
         }),
     ),
   );
@@ -22,7 +25,7 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-export async function freePort(): Promise<number> {
-  const [port] = await freePorts(1);
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const [port] = await freePorts(1, host);
   return port as number;
 }

@@ -146,7 +146,9 @@ export async function startDremioNode(spec: NodeSpec): Promise<DremioNode> {
     dbDir: '',
     ...spec,
   };
-  const webPort = options.webPort === 0 ? await freePort() : options.webPort;
+  // Free on the node's own address: each node has one of its own (127.0.0.11, ...), shared by every
+  // emulated cluster on the machine, so a port free on 127.0.0.1 may be taken there.
+  const webPort = options.webPort === 0 ? await freePort(options.address) : options.webPort;
   return new DremioNode({ ...options, webPort });
 }
 
