@@ -141,7 +141,7 @@ describe('Acknowledge in Slack -> audit log -> PagerDuty -> the message updated'
   const acknowledgements = async () =>
     (await dynalite.store.events({ cluster: 'billing', types: ['INCIDENT_ACKNOWLEDGED'] })).events;
 
-  it('a click acknowledges once: recorded with who clicked, PagerDuty acknowledged, the message updated', async () => {
+  it('a click acknowledges once: recorded with who clicked, PagerDuty acknowledged, the message updated', async (t) => {
     await dremio.node('master-a').kill();
     // The bot's first message of the incident, with its Acknowledge button.
     const { value: opening } = await waitUntil(
@@ -178,7 +178,9 @@ describe('Acknowledge in Slack -> audit log -> PagerDuty -> the message updated'
 
     const body = clickBody(incidentKey);
     const headers = signedHeaders(body, Date.now());
+    const clicked = Date.now();
     assert.equal((await post(body, headers)).status, 200);
+    const answeredMs = Date.now() - clicked;
     const recorded = await acknowledgements();
     assert.equal(recorded.length, 1);
     const [acknowledged] = recorded as MonitorEvent[];
@@ -195,6 +197,7 @@ describe('Acknowledge in Slack -> audit log -> PagerDuty -> the message updated'
     assert.ok(
       pagerduty.alerts.get(incidentKey)?.events.some((event) => event.event_action === 'acknowledge'),
     );
+    const pagerDutyMs = Date.now() - clicked;
     // Slack: the first message now says who acknowledged (or, if the failover already completed, resolved after it).
     await waitUntil(
       async () =>
@@ -202,6 +205,10 @@ describe('Acknowledge in Slack -> audit log -> PagerDuty -> the message updated'
       (updates) =>
         updates.some((raw) => raw.includes('Acknowledged by') && raw.includes('@alice (U0ALICE42)')),
       { what: 'the first message updated with who acknowledged', timeoutMs: 10_000, intervalMs: 50 },
+    );
+    // Figures for the record, not targets: a shared machine makes timed assertions flaky.
+    t.diagnostic(
+      `click answered in ${answeredMs} ms; PagerDuty acknowledged by ${pagerDutyMs} ms, the message updated by ${Date.now() - clicked} ms`,
     );
 
     // The same request again is a replay; a second click is told it is already acknowledged.
