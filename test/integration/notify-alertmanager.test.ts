@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import { EVENT_TYPES, type EventType, type MonitorEvent } from '../../shared/events/types.ts';
+import { EVENT_TYPES, type MonitorEvent } from '../../shared/events/types.ts';
 import {
   AlertmanagerNotifier,
   type AlertmanagerNotifierOptions,
@@ -15,7 +15,7 @@ import { type Alertmanager, alertmanagerSkip, startAlertmanager } from '../suppo
 import { readGolden } from '../support/golden.ts';
 import { type HttpReceiver, startHttpReceiver } from '../support/http-receiver.ts';
 import { sampleContext, sampleEvent, T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound } from '../support/outbox-round.ts';
+import { committedEvents, deliverRound, INCIDENT_LIFE } from '../support/outbox-round.ts';
 
 /**
  * The Alertmanager channel against the real Alertmanager (Debian's prometheus-alertmanager) on
@@ -23,12 +23,8 @@ import { committedEvents, deliverRound } from '../support/outbox-round.ts';
  * as it would a team's, so the whole path (monitor -> Alertmanager -> team) is seen firing and resolved.
  */
 
-const OPEN: readonly EventType[] = [
-  'MASTER_UNRESPONSIVE',
-  'MASTER_DOWN',
-  'INCIDENT_REMINDER',
-  'INCIDENT_ACKNOWLEDGED',
-];
+/** The incident's life before it resolves. */
+const OPEN = INCIDENT_LIFE.slice(0, -1);
 
 interface Golden {
   readonly action: 'fire' | 'resolve' | null;

@@ -7,7 +7,7 @@ import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../../shared/notify/notifier.ts';
 import { PagerDutyNotifier } from '../../shared/notify/pagerduty/index.ts';
 import { T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound, sendEveryEventType } from '../support/outbox-round.ts';
+import { committedEvents, deliverRound, INCIDENT_LIFE, sendEveryEventType } from '../support/outbox-round.ts';
 import {
   type PagerDutyReceiver,
   ROUTING_KEY,
@@ -18,14 +18,6 @@ import {
  * The PagerDuty channel through the real outbox (planOutbox, a commit, deliverPending) against a
  * local Events API v2 receiver that checks every request against the documented schema.
  */
-
-const LIFE: readonly EventType[] = [
-  'MASTER_UNRESPONSIVE',
-  'MASTER_DOWN',
-  'INCIDENT_REMINDER',
-  'INCIDENT_ACKNOWLEDGED',
-  'FAILOVER_COMPLETED',
-];
 
 describe('PagerDuty through the outbox, against a local Events API v2', () => {
   let receiver: PagerDutyReceiver;
@@ -69,10 +61,10 @@ describe('PagerDuty through the outbox, against a local Events API v2', () => {
   });
 
   it("delivers an incident's life in order: trigger, trigger (escalation), acknowledge, resolve; the reminder sends nothing", async () => {
-    const { cluster, store, events } = await committed(LIFE);
+    const { cluster, store, events } = await committed(INCIDENT_LIFE);
     const before = receiver.requests.length;
     const done = await round({ cluster, store, notifiers: [notifier()], now: () => T0 });
-    assert.equal(done.delivered.length, LIFE.length);
+    assert.equal(done.delivered.length, INCIDENT_LIFE.length);
     const sent = receiver.requests.slice(before);
     assert.deepEqual(
       sent.map((request) => [request.answered, request.event?.event_action]),

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import type { EventType } from '../../shared/events/types.ts';
 import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import { TeamsNotifier } from '../../shared/notify/teams/index.ts';
 import { type HttpReceiver, startHttpReceiver } from '../support/http-receiver.ts';
 import { T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound, sendEveryEventType } from '../support/outbox-round.ts';
+import { committedEvents, deliverRound, INCIDENT_LIFE, sendEveryEventType } from '../support/outbox-round.ts';
 
 /**
  * The Teams channel against a local stand-in for a Workflows webhook (it answers 202 as Power
@@ -15,14 +14,6 @@ import { committedEvents, deliverRound, sendEveryEventType } from '../support/ou
 
 const SIG = 'Xk3pQ9vL2mN8rT5wY1zA7bC4dE6fG0hJ';
 const WORKFLOW_PATH = '/workflows/6a1f/triggers/manual/paths/invoke';
-const LIFE: readonly EventType[] = [
-  'MASTER_UNRESPONSIVE',
-  'MASTER_DOWN',
-  'INCIDENT_REMINDER',
-  'INCIDENT_ACKNOWLEDGED',
-  'FAILOVER_COMPLETED',
-];
-
 describe('Teams through the outbox, against a local workflow webhook', () => {
   let receiver: HttpReceiver;
   let webhookUrl: string;
@@ -58,7 +49,7 @@ describe('Teams through the outbox, against a local workflow webhook', () => {
   });
 
   it("delivers an incident's life in commit order, one card per event", async () => {
-    const { cluster, store, events } = await committedEvents(LIFE, ['teams']);
+    const { cluster, store, events } = await committedEvents(INCIDENT_LIFE, ['teams']);
     const from = receiver.requests.length;
     const done = await round({ cluster, store, notifiers: [notifier()], now: () => T0 });
     assert.equal(done.delivered.length, events.length);

@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Agent } from 'undici';
-import type { EventType } from '../../shared/events/types.ts';
 import type { DeliverOptions } from '../../shared/notify/deliver.ts';
 import {
   EVENT_ID_HEADER,
@@ -17,7 +16,7 @@ import {
 } from '../../shared/notify/webhook/index.ts';
 import { type HttpReceiver, type ScriptedReply, startHttpReceiver } from '../support/http-receiver.ts';
 import { sampleContext, sampleEvent, T0 } from '../support/notify-events.ts';
-import { committedEvents, deliverRound, sendEveryEventType } from '../support/outbox-round.ts';
+import { committedEvents, deliverRound, INCIDENT_LIFE, sendEveryEventType } from '../support/outbox-round.ts';
 
 /**
  * The signed webhook against a local receiver that checks each request with the verification
@@ -27,14 +26,6 @@ import { committedEvents, deliverRound, sendEveryEventType } from '../support/ou
 
 const SECRET = 'whsec-9f2c4e7a1b3d5f60-local-test';
 const API_KEY = 'bridge-api-key-5c1e9a7f';
-const LIFE: readonly EventType[] = [
-  'MASTER_UNRESPONSIVE',
-  'MASTER_DOWN',
-  'INCIDENT_REMINDER',
-  'INCIDENT_ACKNOWLEDGED',
-  'FAILOVER_COMPLETED',
-];
-
 type Verify = (secret: string, header: unknown, rawBody: string, nowMs?: number) => boolean;
 
 /** The docs' example, written to a module of its own and imported: the docs cannot drift from it. */
@@ -101,10 +92,10 @@ describe('the signed webhook through the outbox, against a receiver running the 
   });
 
   it("delivers an incident's life in commit order", async () => {
-    const { cluster, store, events } = await committedEvents(LIFE, ['bridge']);
+    const { cluster, store, events } = await committedEvents(INCIDENT_LIFE, ['bridge']);
     const from = acted.length;
     const done = await round({ cluster, store, notifiers: [notifier()], now: () => T0 });
-    assert.equal(done.delivered.length, LIFE.length);
+    assert.equal(done.delivered.length, INCIDENT_LIFE.length);
     assert.deepEqual(
       acted.slice(from),
       events.map((event) => event.id),

@@ -14,6 +14,15 @@ import { sampleContext, sampleEvent, T0 } from './notify-events.ts';
  * commits them (planOutbox, one commit), then rounds of deliverPending.
  */
 
+/** A master incident's whole life, in commit order: opened, escalated, reminded, acknowledged, resolved. */
+export const INCIDENT_LIFE: readonly EventType[] = [
+  'MASTER_UNRESPONSIVE',
+  'MASTER_DOWN',
+  'INCIDENT_REMINDER',
+  'INCIDENT_ACKNOWLEDGED',
+  'FAILOVER_COMPLETED',
+];
+
 let clusters = 0;
 
 export interface CommittedEvents {
