@@ -19,8 +19,6 @@ export function interactionsHandler(runtime: Runtime) {
   const reply = slackResponder({ dispatcher });
   const firstSeen = storeReplayGuard(runtime.store);
   return async (event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> => {
-    const config = await runtime.config();
-    const signingSecrets = (await runtime.slackSigningSecrets?.(config)) ?? [];
     // A function URL passes a form body base64-encoded.
     const body =
       event.body === undefined
@@ -29,6 +27,8 @@ export function interactionsHandler(runtime: Runtime) {
           ? Buffer.from(event.body, 'base64').toString('utf8')
           : event.body;
     try {
+      const config = await runtime.config();
+      const signingSecrets = (await runtime.slackSigningSecrets?.(config)) ?? [];
       const response = await handleSlackInteraction(
         { method: event.requestContext?.http?.method ?? 'GET', headers: event.headers ?? {}, body },
         {
@@ -49,7 +49,8 @@ export function interactionsHandler(runtime: Runtime) {
       if (response.status === 200) runtime.logger.info('slack interaction', { status: 200 });
       return { statusCode: response.status, headers: { 'content-type': 'text/plain' }, body: response.body };
     } catch (error) {
-      // The store or a secret failed: nothing was acknowledged, or it was and the next click says so.
+      // The configuration, a secret or the store failed: nothing was acknowledged, or it was and the
+      // next click says so.
       runtime.logger.error('slack interaction failed', { error: (error as Error).message });
       return {
         statusCode: 503,

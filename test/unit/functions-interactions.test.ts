@@ -92,4 +92,34 @@ describe('the interactions function (function URL events)', () => {
     assert.deepEqual([forged.statusCode, get.statusCode], [401, 405]);
     assert.deepEqual((await store.events({ cluster: CLUSTER, types: ['INCIDENT_ACKNOWLEDGED'] })).events, []);
   });
+
+  it('answers 503 when its secrets cannot be read, recording nothing', async () => {
+    const { store, incidentKey } = await harness();
+    const handler = interactionsHandler({
+      ...localRuntime({
+        config: parseConfig(minimalConfig(), 'test'),
+        store,
+        observer: new ClusterObserver(),
+      }),
+      slackSigningSecrets: async () => {
+        throw new Error('Secrets Manager: AccessDeniedException');
+      },
+    });
+    const body = clickBody(incidentKey);
+    const response = await handler(urlEvent(body, signedHeaders(body, Date.now())));
+    assert.equal(response.statusCode, 503);
+    assert.deepEqual((await store.events({ cluster: CLUSTER, types: ['INCIDENT_ACKNOWLEDGED'] })).events, []);
+  });
 });
+
+function minimalConfig() {
+  return {
+    clusters: [
+      {
+        name: CLUSTER,
+        zookeeper: { connect: 'zk1:2181' },
+        coordinators: [{ address: 'a', role: 'master-candidate' }],
+      },
+    ],
+  };
+}
