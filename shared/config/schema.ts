@@ -2,8 +2,10 @@ import { isIP } from 'node:net';
 import * as z from 'zod';
 import { EVENT_TYPES } from '../events/types.ts';
 import { awsSchema } from './aws-schema.ts';
+import { ALERTMANAGER_RESOLVE_TIMEOUT_MS } from './channel-defaults.ts';
 import { remediationSchema } from './remediation-schema.ts';
 import { integer, message, retired } from './schema-parts.ts';
+import { isAlertmanagerUrl, isHttpUrl, isServiceUrl, parseUrl } from './urls.ts';
 
 export { describeValue } from './schema-parts.ts';
 
@@ -73,25 +75,6 @@ function trimSlashes(value: string): string {
   return value.replace(/^\//, '').replace(/\/$/, '');
 }
 
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  const url = parseUrl(value);
-  return (
-    url !== undefined &&
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
-    url.hostname !== '' &&
-    url.username === '' &&
-    url.password === ''
-  );
-}
-
 /** An http(s) URL with nothing after the port (a bare "/" is tolerated). */
 function isWebOrigin(value: string): boolean {
   const url = parseUrl(value);
@@ -142,13 +125,6 @@ const httpUrl = z
   .refine(isHttpUrl, { error: message('expected an http or https URL without credentials') })
   .meta({ format: 'uri' });
 
-/** A service endpoint: https, or plain http only on this host (a local receiver, a test). */
-function isServiceUrl(value: string): boolean {
-  const url = parseUrl(value);
-  if (url === undefined || !isHttpUrl(value)) return false;
-  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}
-
 const serviceUrl = z
   .string()
   .refine(isServiceUrl, {
@@ -159,23 +135,9 @@ const serviceUrl = z
 /** Alertmanager is often plain http inside a network: http is accepted for it, never credentials. */
 const alertmanagerUrl = z
   .string()
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (
-          (url.protocol === 'http:' || url.protocol === 'https:') &&
-          !url.username &&
-          !url.password &&
-          !url.search &&
-          !url.hash
-        );
-      } catch {
-        return false;
-      }
-    },
-    { error: message('expected an http(s) URL without credentials, query or fragment') },
-  )
+  .refine(isAlertmanagerUrl, {
+    error: message('expected an http(s) URL without credentials, query or fragment'),
+  })
   .meta({ format: 'uri' });
 
 const filePath = z
@@ -581,9 +543,6 @@ function unknownChannelIssues(config: {
   });
   return issues;
 }
-
-/** Default of an Alertmanager channel's resolveTimeoutMs: 15 minutes. */
-export const ALERTMANAGER_RESOLVE_TIMEOUT_MS = 900_000;
 
 /**
  * On AWS in poll mode, open alerts are sent again once per invocation (every aws.scheduleMinutes):

@@ -188,8 +188,15 @@ export async function sendJson(
   options: PostJsonOptions,
   classify: (exchange: HttpExchange) => DeliveryOutcome,
 ): Promise<DeliveryOutcome> {
-  const outcome = classify(await postJson(options));
-  return outcome.kind === 'delivered'
-    ? outcome
-    : { ...outcome, reason: redact(outcome.reason, options.secrets) };
+  return outcomeOf(await postJson(options), classify, options.secrets);
+}
+
+/** What an exchange means (`classify`), with every secret masked in the reason. */
+export function outcomeOf(
+  exchange: HttpExchange,
+  classify: (exchange: HttpExchange) => DeliveryOutcome,
+  secrets: readonly string[],
+): DeliveryOutcome {
+  const outcome = classify(exchange);
+  return outcome.kind === 'delivered' ? outcome : { ...outcome, reason: redact(outcome.reason, secrets) };
 }

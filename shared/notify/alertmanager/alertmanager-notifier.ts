@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
-import { ALERTMANAGER_RESOLVE_TIMEOUT_MS } from '../../config/schema.ts';
-import { classifyAnswer, excerptOf, type HttpExchange, postJson, sendJson } from '../http.ts';
+import { ALERTMANAGER_RESOLVE_TIMEOUT_MS } from '../../config/channel-defaults.ts';
+import { isAlertmanagerUrl, parseUrl } from '../../config/urls.ts';
+import { classifyAnswer, excerptOf, type HttpExchange, outcomeOf, postJson, sendJson } from '../http.ts';
 import type { DeliveryOutcome, KeepsAlertsAlive, Notification, Notifier } from '../notifier.ts';
-import { redact } from '../redact.ts';
 import {
   alertmanagerAction,
   incidentMatcher,
@@ -29,7 +29,6 @@ export interface AlertmanagerNotifierOptions {
   readonly timeoutMs?: number;
 }
 
-export const DEFAULT_RESOLVE_TIMEOUT_MS = ALERTMANAGER_RESOLVE_TIMEOUT_MS;
 export const DEFAULT_KEEP_ALIVE_EVERY_MS = 60_000;
 const BODY_LIMIT_BYTES = 4096;
 /** A GET of an incident's alerts: a handful, with their annotations. */
@@ -62,7 +61,7 @@ export class AlertmanagerNotifier implements Notifier, KeepsAlertsAlive {
     this.#base = base;
     this.#headers = options.headers ?? {};
     this.#dispatcher = options.dispatcher;
-    this.#resolveTimeoutMs = options.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
+    this.#resolveTimeoutMs = options.resolveTimeoutMs ?? ALERTMANAGER_RESOLVE_TIMEOUT_MS;
     this.#keepAliveEveryMs = options.keepAliveEveryMs ?? DEFAULT_KEEP_ALIVE_EVERY_MS;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? 5000;
@@ -136,8 +135,7 @@ export class AlertmanagerNotifier implements Notifier, KeepsAlertsAlive {
       secrets,
     });
     if (exchange.kind !== 'answered' || exchange.statusCode < 200 || exchange.statusCode >= 300) {
-      const outcome = classifyAlertmanagerAnswer(exchange);
-      return outcome.kind === 'delivered' ? outcome : { ...outcome, reason: redact(outcome.reason, secrets) };
+      return outcomeOf(exchange, classifyAlertmanagerAnswer, secrets);
     }
     const alerts = readAlerts(exchange.body);
     if (alerts === null) {
@@ -211,13 +209,5 @@ export function classifyAlertmanagerAnswer(exchange: HttpExchange): DeliveryOutc
 
 /** The URL without a trailing slash, when it is http(s) without credentials, query or fragment. */
 export function alertmanagerBaseUrl(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    if (url.username || url.password || url.search || url.hash) return null;
-    return url.href.replace(/\/+$/, '');
-  } catch {
-    return null;
-  }
+  return isAlertmanagerUrl(value) ? (parseUrl(value) as URL).href.replace(/\/+$/, '') : null;
 }

@@ -5,7 +5,6 @@ export {
   alertmanagerBaseUrl,
   classifyAlertmanagerAnswer,
   DEFAULT_KEEP_ALIVE_EVERY_MS,
-  DEFAULT_RESOLVE_TIMEOUT_MS,
 } from './alertmanager-notifier.ts';
 export {
   type AlertmanagerAction,

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
-import { excerptOf, type HttpExchange, postJson } from '../http.ts';
+import { isHttpUrl } from '../../config/urls.ts';
+import { excerptOf, type HttpExchange, sendJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
-import { redact } from '../redact.ts';
 import { renderSlackMessage } from './render.ts';
 
 export interface SlackWebhookNotifierOptions {
@@ -57,20 +57,19 @@ export class SlackWebhookNotifier implements Notifier {
     this.#timeoutMs = options.timeoutMs ?? 5000;
   }
 
-  async send(notification: Notification, signal: AbortSignal): Promise<DeliveryOutcome> {
-    const exchange = await postJson({
-      url: this.#url,
-      body: renderSlackMessage(notification.event, notification.context),
-      dispatcher: this.#dispatcher,
-      timeoutMs: this.#timeoutMs,
-      signal,
-      bodyLimitBytes: BODY_LIMIT_BYTES,
-      secrets: [this.#url],
-    });
-    const outcome = classifyWebhookAnswer(exchange);
-    return outcome.kind === 'delivered'
-      ? outcome
-      : { ...outcome, reason: redact(outcome.reason, [this.#url]) };
+  send(notification: Notification, signal: AbortSignal): Promise<DeliveryOutcome> {
+    return sendJson(
+      {
+        url: this.#url,
+        body: renderSlackMessage(notification.event, notification.context),
+        dispatcher: this.#dispatcher,
+        timeoutMs: this.#timeoutMs,
+        signal,
+        bodyLimitBytes: BODY_LIMIT_BYTES,
+        secrets: [this.#url],
+      },
+      classifyWebhookAnswer,
+    );
   }
 
   toJSON(): { kind: string; channel: string } {
@@ -132,14 +131,4 @@ function classifyStatus(status: number, body: string, retryAfterMs?: number): De
     };
   }
   return { kind: 'retry', reason: `Slack answered an unexpected ${answer}` };
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,6 @@
 export { renderTeamsMessage, TEAMS_MAX_BYTES, type TeamsMessage } from './card.ts';
 export {
   classifyTeamsAnswer,
-  isHttpsUrl,
   TeamsNotifier,
   type TeamsNotifierOptions,
 } from './teams-notifier.ts';

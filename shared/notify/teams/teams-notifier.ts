@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { isServiceUrl } from '../../config/urls.ts';
 import { classifyAnswer, type HttpExchange, sendJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
 import { renderTeamsMessage } from './card.ts';
@@ -27,7 +28,7 @@ export class TeamsNotifier implements Notifier {
 
   constructor(options: TeamsNotifierOptions) {
     this.channel = options.channel;
-    if (!isHttpsUrl(options.webhookUrl)) {
+    if (!isServiceUrl(options.webhookUrl)) {
       // The value is a secret: name the channel, never the value.
       throw new Error(`Teams channel ${options.channel}: the workflow webhook URL is not an https URL`);
     }
@@ -69,18 +70,4 @@ export function classifyTeamsAnswer(exchange: HttpExchange): DeliveryOutcome {
         ? 'the workflow refused the card: a bug in dremio-ha-monitor, please report it'
         : "the workflow URL is revoked, expired or wrong (or the workflow is off); fix the channel's secret",
   });
-}
-
-/** https, or http on this host (a local receiver). */
-export function isHttpsUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (
-      url.protocol === 'https:' ||
-      (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
-    );
-  } catch {
-    return false;
-  }
 }

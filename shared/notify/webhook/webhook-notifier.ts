@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
+import { isServiceUrl } from '../../config/urls.ts';
 import { classifyAnswer, type HttpExchange, sendJson } from '../http.ts';
 import type { DeliveryOutcome, Notification, Notifier } from '../notifier.ts';
-import { isHttpsUrl } from '../teams/teams-notifier.ts';
 import { webhookEnvelope } from './envelope.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.ts';
 
@@ -39,7 +39,7 @@ export class WebhookNotifier implements Notifier {
 
   constructor(options: WebhookNotifierOptions) {
     this.channel = options.channel;
-    if (!isHttpsUrl(options.url)) {
+    if (!isServiceUrl(options.url)) {
       throw new Error(`webhook channel ${options.channel}: url must be https (http only for localhost)`);
     }
     if (typeof options.signingSecret !== 'string' || options.signingSecret.length < MIN_SECRET_CHARS) {
