@@ -1,4 +1,5 @@
 import { addMaintenance, endMaintenance } from '../shared/detect/index.ts';
+import { clusterOfIncidentKey } from '../shared/events/build.ts';
 import { type ClusterMonitor, clusterMonitorFor, type Outcome } from '../shared/monitor/cluster-monitor.ts';
 import { detectorStateOf } from '../shared/monitor/monitor-state.ts';
 import {
@@ -65,9 +66,7 @@ export function ackCommand(argv: readonly string[]): Promise<number> {
     const key = required(positionals[0], 'INCIDENT_KEY');
     const by = required(values.by, '--by');
     const reason = required(values.reason, '--reason');
-    // Incident keys are `<cluster>/<kind>/<id>`.
-    const clusterName = key.split('/')[0] ?? '';
-    return apply(values, clusterName, (monitor) => monitor.acknowledge(key, by, reason));
+    return apply(values, clusterOfIncidentKey(key), (monitor) => monitor.acknowledge(key, by, reason));
   });
 }
 

@@ -42,6 +42,11 @@ export function buildEvent<T extends EventType>(input: EventInput<T>): EventOf<T
   };
 }
 
+/** The cluster an incident key names: what comes before its first `/` (cluster names have none). */
+export function clusterOfIncidentKey(incidentKey: string): string {
+  return incidentKey.split('/', 1)[0] ?? '';
+}
+
 /** `<cluster>/<segment>/<name>`, the cluster name shortened when the whole would pass 255 characters. */
 export function incidentKeyOf(cluster: string, segment: string, name: string): string {
   const tail = `/${segment}/${name}`.slice(0, MAX_KEY_LENGTH - 1);

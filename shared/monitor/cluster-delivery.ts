@@ -92,10 +92,7 @@ export async function deliverCluster(options: {
         cluster: options.cluster.name,
         store: options.store,
         notifiers,
-        open: ((await options.monitor.state())?.incidents ?? []).map(({ key, openedAt }) => ({
-          key,
-          openedAt,
-        })),
+        open: (await options.monitor.state())?.incidents ?? [],
         context,
         now: (options.now ?? Date.now)(),
       })

@@ -1,4 +1,5 @@
 import type { ClusterConfig, MonitorConfig } from '../config/schema.ts';
+import { clusterOfIncidentKey } from '../events/build.ts';
 import type { AcknowledgeClick } from '../interact/slack-action.ts';
 import type { AcknowledgeOutcome } from '../interact/slack-interactions.ts';
 import type { Notifier } from '../notify/notifier.ts';
@@ -24,9 +25,8 @@ export function slackAcknowledger(options: {
   ) => Promise<Outcome>;
 }): (click: AcknowledgeClick) => Promise<AcknowledgeOutcome> {
   return async (click) => {
-    const cluster = options.config.clusters.find((candidate) =>
-      click.incidentKey.startsWith(`${candidate.name}/`),
-    );
+    const name = clusterOfIncidentKey(click.incidentKey);
+    const cluster = options.config.clusters.find((candidate) => candidate.name === name);
     if (!cluster) return { kind: 'unknown-incident' };
     const outcome = await options.decide(cluster, async (monitor) =>
       (await monitor.state()) === null

@@ -36,9 +36,9 @@ export async function keepAlertsAlive(options: {
   readonly signal?: AbortSignal;
 }): Promise<KeptAlive[]> {
   const { cluster, store, now } = options;
-  const due = options.notifiers.filter(
-    (notifier) => keepsAlertsAlive(notifier) && notifier.keepAliveDue(cluster, now),
-  );
+  const due = options.notifiers
+    .filter(keepsAlertsAlive)
+    .filter((notifier) => notifier.keepAliveDue(cluster, now));
   if (due.length === 0) return [];
   const routes = new Map<string, readonly string[]>();
   for (const incident of options.open) {
@@ -47,7 +47,6 @@ export async function keepAlertsAlive(options: {
   let events: MonitorEvent[] | undefined;
   const kept: KeptAlive[] = [];
   for (const notifier of due) {
-    if (!keepsAlertsAlive(notifier)) continue;
     if ((await store.pendingDeliveries(cluster, notifier.channel, 1)).length > 0) continue;
     const routed = options.open.filter((incident) => routes.get(incident.key)?.includes(notifier.channel));
     if (routed.length > 0) events ??= await alertingEvents(store, cluster, options.open);
