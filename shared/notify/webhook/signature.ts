@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkSignature, hmacHex, type SignatureCheck } from '../../http/signed-request.ts';
 
 /**
  * The signature of a webhook delivery, as GitHub and Stripe sign theirs: HMAC-SHA256 with the shared
@@ -13,15 +13,12 @@ export const DEFAULT_TOLERANCE_MS = 300_000;
 
 export function signWebhook(secret: string, body: string, nowMs: number): string {
   const timestamp = Math.floor(nowMs / 1000);
-  return `t=${timestamp},v1=${hmac(secret, timestamp, body)}`;
+  return `t=${timestamp},v1=${hmacHex(secret, signedText(timestamp, body))}`;
 }
 
 export type WebhookVerification =
   | { readonly ok: true; readonly timestamp: number }
-  | {
-      readonly ok: false;
-      readonly reason: 'missing' | 'malformed' | 'too-old' | 'in-the-future' | 'mismatch';
-    };
+  | Exclude<SignatureCheck, { readonly ok: true }>;
 
 /**
  * Whether `header` signs `body` with `secret` within `toleranceMs` of `nowMs`. Compares in constant
@@ -45,15 +42,17 @@ export function verifyWebhook(
   const v1 = parts.get('v1') ?? '';
   if (!/^\d{1,12}$/.test(t) || !/^[0-9a-f]{64}$/.test(v1)) return { ok: false, reason: 'malformed' };
   const timestamp = Number(t);
-  const age = nowMs - timestamp * 1000;
-  if (age > toleranceMs) return { ok: false, reason: 'too-old' };
-  if (-age > toleranceMs) return { ok: false, reason: 'in-the-future' };
-  const expected = Buffer.from(hmac(secret, timestamp, body), 'hex');
-  return timingSafeEqual(expected, Buffer.from(v1, 'hex'))
-    ? { ok: true, timestamp }
-    : { ok: false, reason: 'mismatch' };
+  const checked = checkSignature({
+    secret,
+    signedText: signedText(timestamp, body),
+    givenHex: v1,
+    timestampSeconds: timestamp,
+    nowMs,
+    toleranceMs,
+  });
+  return checked.ok ? { ok: true, timestamp } : checked;
 }
 
-function hmac(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+function signedText(timestamp: number, body: string): string {
+  return `${timestamp}.${body}`;
 }
