@@ -51,7 +51,7 @@ describe('the signed webhook through the outbox, against a receiver running the 
 
   before(async () => {
     verify = await loadDocsExample(folder);
-    receiver = await startHttpReceiver((_path, headers, raw): ScriptedReply => {
+    receiver = await startHttpReceiver(({ headers, raw }): ScriptedReply => {
       if (!verify(SECRET, headers[SIGNATURE_HEADER], raw)) return { status: 401, body: 'bad signature' };
       if (headers['x-api-key'] !== API_KEY) return { status: 403 };
       const id = String(headers[EVENT_ID_HEADER]);

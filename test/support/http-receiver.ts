@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
  */
 
 export interface ReceivedPost {
+  readonly method: string;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly raw: string;
@@ -28,10 +29,11 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
+/** A request as the receiver got it, before it is answered. */
+export type IncomingPost = Omit<ReceivedPost, 'status'>;
+
 export async function startHttpReceiver(
-  accept: (path: string, headers: IncomingHttpHeaders, raw: string) => ScriptedReply = () => ({
-    status: 202,
-  }),
+  accept: (request: IncomingPost) => ScriptedReply = () => ({ status: 202 }),
 ): Promise<HttpReceiver> {
   const requests: ReceivedPost[] = [];
   const queue: ScriptedReply[] = [];
@@ -39,10 +41,14 @@ export async function startHttpReceiver(
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const path = request.url ?? '/';
-      const reply = queue.shift() ?? accept(path, request.headers, raw);
-      requests.push({ path, headers: request.headers, raw, status: reply.status });
+      const incoming: IncomingPost = {
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        headers: request.headers,
+        raw: Buffer.concat(chunks).toString('utf8'),
+      };
+      const reply = queue.shift() ?? accept(incoming);
+      requests.push({ ...incoming, status: reply.status });
       response.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
       response.end(reply.body ?? '');
     });

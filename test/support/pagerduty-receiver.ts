@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
+import { type IncomingPost, type ScriptedReply, startHttpReceiver } from './http-receiver.ts';
 
 /**
  * A local stand-in for PagerDuty's Events API v2 on 127.0.0.1 (`POST /v2/enqueue`). Every request
@@ -55,7 +55,7 @@ export type PagerDutyAnswer =
   | { readonly kind: 'status'; readonly status: number; readonly body?: unknown };
 
 export interface PagerDutyRequest {
-  readonly headers: IncomingMessage['headers'];
+  readonly headers: IncomingHttpHeaders;
   readonly raw: string;
   /** The request when it passed the v2 schema. */
   readonly event?: PagerDutyV2Event;
@@ -78,8 +78,6 @@ export interface PagerDutyReceiver {
   readonly alerts: ReadonlyMap<string, PagerDutyAlert>;
   /** Scripted answers for the next requests, one each, in order; afterwards valid requests get 202. */
   answer(...answers: PagerDutyAnswer[]): void;
-  /** Resolves once `count` requests were received. */
-  waitForRequests(count: number, timeoutMs?: number): Promise<readonly PagerDutyRequest[]>;
   close(): Promise<void>;
 }
 
@@ -87,23 +85,15 @@ export async function startPagerDutyReceiver(): Promise<PagerDutyReceiver> {
   const requests: PagerDutyRequest[] = [];
   const alerts = new Map<string, PagerDutyAlert>();
   const queue: PagerDutyAnswer[] = [];
-  const waiters = new Set<() => void>();
 
-  function reply(
-    response: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-  }
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}): ScriptedReply => ({
+    status,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
-  function handle(request: IncomingMessage, raw: string, response: ServerResponse): number {
-    if (request.method !== 'POST' || request.url !== '/v2/enqueue') {
-      reply(response, 404, { status: 'not found' });
-      return 404;
-    }
+  function handle({ method, path, headers, raw }: IncomingPost): ScriptedReply {
+    if (method !== 'POST' || path !== '/v2/enqueue') return json(404, { status: 'not found' });
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -113,29 +103,25 @@ export async function startPagerDutyReceiver(): Promise<PagerDutyReceiver> {
     const checked = pagerDutyV2Event.safeParse(parsed);
     const scripted = queue.shift();
     const entry = (answered: number, extra: Partial<PagerDutyRequest> = {}) =>
-      requests.push({ headers: request.headers, raw, answered, ...extra });
+      requests.push({ headers, raw, answered, ...extra });
     if (!checked.success) {
       const errors = checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-      reply(response, 400, { status: 'invalid event', message: 'Event object is invalid', errors });
       entry(400, { invalid: errors });
-      return 400;
+      return json(400, { status: 'invalid event', message: 'Event object is invalid', errors });
     }
     const event = checked.data;
     if (scripted && scripted.kind === 'rate-limited') {
       const retry = scripted.retryAfterSeconds;
-      reply(
-        response,
+      entry(429, { event });
+      return json(
         429,
         { status: 'throttle', message: 'Requests for this service are arriving too quickly.' },
         retry === undefined ? {} : { 'retry-after': String(retry) },
       );
-      entry(429, { event });
-      return 429;
     }
     if (scripted && scripted.kind === 'status') {
-      reply(response, scripted.status, scripted.body ?? {});
       entry(scripted.status, { event });
-      return scripted.status;
+      return json(scripted.status, scripted.body ?? {});
     }
     const dedupKey = event.dedup_key ?? `generated-${requests.length}`;
     const alert = alerts.get(dedupKey);
@@ -146,49 +132,16 @@ export async function startPagerDutyReceiver(): Promise<PagerDutyReceiver> {
       alert.status = event.event_action === 'acknowledge' ? 'acknowledged' : 'resolved';
       alert.events.push(event);
     }
-    reply(response, 202, { status: 'success', message: 'Event processed', dedup_key: dedupKey });
     entry(202, { event });
-    return 202;
+    return json(202, { status: 'success', message: 'Event processed', dedup_key: dedupKey });
   }
 
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      handle(request, Buffer.concat(chunks).toString('utf8'), response);
-      for (const wake of waiters) wake();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
+  const server = await startHttpReceiver(handle);
   return {
-    eventsUrl: `http://127.0.0.1:${port}/v2/enqueue`,
+    eventsUrl: `${server.url}/v2/enqueue`,
     requests,
     alerts,
     answer: (...answers) => queue.push(...answers),
-    waitForRequests(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (requests.length < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve([...requests]);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(`PagerDuty receiver: ${requests.length} of ${count} requests within ${timeoutMs} ms`),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
