@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { Agent } from 'undici';
 import { EVENT_TYPES } from '../../../shared/events/types.ts';
-import { renderTeamsMessage, TEAMS_MAX_BYTES } from '../../../shared/notify/teams/index.ts';
+import { renderTeamsMessage, TEAMS_MAX_BYTES, TeamsNotifier } from '../../../shared/notify/teams/index.ts';
 import {
   signWebhook,
   verifyWebhook,
+  WebhookNotifier,
   webhookEnvelope,
   webhookEnvelopeSchema,
 } from '../../../shared/notify/webhook/index.ts';
@@ -122,4 +124,28 @@ describe('the webhook envelope', () => {
       'docs/webhook-event.schema.json is out of date: run node --import tsx scripts/write-json-schemas.ts',
     );
   });
+});
+
+describe('the endpoints a notifier accepts (the same rule as the configuration)', () => {
+  const dispatcher = new Agent();
+  after(() => dispatcher.close());
+  const cases: ReadonlyArray<[string, boolean]> = [
+    ['https://prod.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=abc', true],
+    ['http://127.0.0.1:8080/hook', true],
+    ['http://hooks.corp/hook', false],
+    ['https://user:pass@hooks.corp/hook', false],
+    ['not a url', false],
+  ];
+  for (const [url, accepted] of cases) {
+    it(`${url} -> ${accepted ? 'accepted' : 'refused, naming the channel'}`, () => {
+      const make = [
+        () => new TeamsNotifier({ channel: 'teams', webhookUrl: url, dispatcher }),
+        () => new WebhookNotifier({ channel: 'hook', url, signingSecret: SECRET, dispatcher }),
+      ];
+      for (const build of make) {
+        if (accepted) assert.doesNotThrow(build);
+        else assert.throws(build, /(Teams channel teams|webhook channel hook): /);
+      }
+    });
+  }
 });
